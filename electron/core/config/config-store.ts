@@ -1,0 +1,132 @@
+/**
+ * The config document, validated on every read and write. Literal secrets are
+ * moved into the SecretStore as soon as they arrive and replaced by a
+ * `secret:<key>` reference, so the stored document never holds one in plain
+ * text; `${ENV_NAME}` references stay as written and resolve at use.
+ */
+import type { Config } from '../../../shared/config';
+import { ConfigError, SECRET_PATHS, parseConfig } from '../../../shared/config';
+import type { Logger } from '../logger';
+import type { SecretStore } from '../secrets/secret-store';
+import type { ConfigBackend } from './config-backend';
+
+const ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+const SECRET_REF = 'secret:';
+
+type Listener = (config: Config) => void;
+
+export class ConfigStore {
+  private current: Config;
+  private readonly listeners = new Set<Listener>();
+
+  constructor(
+    private readonly backend: ConfigBackend,
+    private readonly secrets: SecretStore,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly logger: Logger,
+  ) {
+    this.current = this.commit(backend.read() ?? {});
+  }
+
+  get(): Config {
+    return this.current;
+  }
+
+  /**
+   * Applies a change to a copy of the document; if the result does not
+   * validate, nothing is written and a ConfigError names the bad keys.
+   */
+  update(mutate: (draft: Config) => void): Config {
+    const draft = structuredClone(this.current);
+    mutate(draft);
+    this.current = this.commit(draft);
+    for (const listener of this.listeners) listener(this.current);
+    return this.current;
+  }
+
+  /** Replaces the document (the headless shell's --config seed). */
+  replace(document: unknown): Config {
+    this.current = this.commit(document);
+    for (const listener of this.listeners) listener(this.current);
+    return this.current;
+  }
+
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The usable value of a secret field: env references and stored secrets resolved. */
+  resolveSecret(value: string | undefined): string | undefined {
+    if (!value) return undefined;
+    const env = ENV_REF.exec(value);
+    if (env) {
+      const resolved = this.env[env[1]!];
+      if (resolved === undefined)
+        this.logger.warn('config names an unset environment variable', { name: env[1] });
+      return resolved || undefined;
+    }
+    if (value.startsWith(SECRET_REF)) return this.secrets.get(value.slice(SECRET_REF.length));
+    return value;
+  }
+
+  /** Stores a secret for a field and returns the reference to put in the document. */
+  storeSecret(key: string, value: string): string {
+    this.secrets.set(key, value);
+    return `${SECRET_REF}${key}`;
+  }
+
+  private commit(document: unknown): Config {
+    const config = parseConfig(document);
+    this.sealSecrets(config);
+    this.backend.write(config);
+    return config;
+  }
+
+  private sealSecrets(config: Config): void {
+    for (const pattern of SECRET_PATHS) {
+      forEachSecretField(config, pattern, (holder, field, key) => {
+        const value = holder[field];
+        if (value === undefined || value === null) return;
+        if (typeof value !== 'string') throw new ConfigError(`${key.replaceAll('/', '.')}: must be a string`);
+        if (value === '') {
+          delete holder[field];
+        } else if (!ENV_REF.test(value) && !value.startsWith(SECRET_REF)) {
+          holder[field] = this.storeSecret(key, value);
+        }
+      });
+    }
+  }
+}
+
+/**
+ * Calls `visit` for each object and field a SECRET_PATHS pattern names. Array
+ * items are keyed by their `id` rather than their index so a secret follows
+ * its source or channel when the list is reordered.
+ */
+function forEachSecretField(
+  root: unknown,
+  pattern: string,
+  visit: (holder: Record<string, unknown>, field: string, key: string) => void,
+): void {
+  const parts = pattern.split('.');
+  const walk = (node: unknown, index: number, keyParts: string[]): void => {
+    if (node === null || typeof node !== 'object') return;
+    const part = parts[index]!;
+    if (index === parts.length - 1) {
+      if (Object.hasOwn(node, part))
+        visit(node as Record<string, unknown>, part, [...keyParts, part].join('/'));
+      return;
+    }
+    if (part === '*') {
+      if (!Array.isArray(node)) return;
+      node.forEach((item: unknown, i) => {
+        const id = item && typeof item === 'object' && 'id' in item ? String(item.id) : String(i);
+        walk(item, index + 1, [...keyParts, id]);
+      });
+      return;
+    }
+    walk((node as Record<string, unknown>)[part], index + 1, [...keyParts, part]);
+  };
+  walk(root, 0, []);
+}

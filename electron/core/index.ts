@@ -1,0 +1,229 @@
+/**
+ * createCore: the one composition root (DESIGN.md §1, STYLE.md §10). Both
+ * shells call it with what only they can provide (where config lives, how
+ * secrets are encrypted, which native SQLite binding to load) and get back the
+ * whole product: storage, ingestion, the webhook listener, sources, and the
+ * contract dispatcher. No module-level state: two cores can run in one process.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+
+import type { EventName } from '../../shared/ipc/contract';
+import type { Result } from '../../shared/ipc/result';
+import type { CallContext } from './call-context';
+import type { Clock } from './clock';
+import { systemClock } from './clock';
+import type { ConfigBackend } from './config/config-backend';
+import { ConfigStore } from './config/config-store';
+import { openDatabase } from './db/database';
+import { createIncidentsRepo } from './db/repos/incidents-repo';
+import { createRawEventsRepo } from './db/repos/raw-events-repo';
+import { createSourceStatesRepo } from './db/repos/source-states-repo';
+import { createTimelineRepo } from './db/repos/timeline-repo';
+import { EventBus } from './event-bus';
+import { createIdGenerator } from './ids';
+import { dataPaths } from './paths';
+import { Ingestor } from './ingest/ingestor';
+import { genericAlertSchema, normalizeGenericAlert } from './ingest/mappers/generic-alert';
+import type { GenericAlert } from './ingest/mappers/generic-alert';
+import type { LogLevel, Logger } from './logger';
+import { LogSink, createLogger } from './logger';
+import { createDispatcher } from './rpc/dispatcher';
+import { createHandlers } from './rpc/handlers';
+import type { SecretCipher } from './secrets/cipher';
+import { createFileKeyCipher } from './secrets/file-key-cipher';
+import type { SecretStore } from './secrets/secret-store';
+import { createSecretStore } from './secrets/secret-store';
+import { ServiceHost } from './service-host';
+import { SourceManager } from './sources/source-manager';
+import { WebhookService } from './webhook/webhook-service';
+
+export type { CallContext } from './call-context';
+export type { ConfigBackend } from './config/config-backend';
+export { memoryBackend, storeBackend } from './config/config-backend';
+export type { Logger } from './logger';
+export type { SecretCipher } from './secrets/cipher';
+export { dataPaths, defaultDataDir } from './paths';
+
+export interface CoreOptions {
+  dataDir: string;
+  shell: 'desktop' | 'headless';
+  version: string;
+  configBackend: ConfigBackend;
+  /** Defaults to AES-256-GCM under a 0600 key file in the data dir. */
+  secretCipher?: SecretCipher;
+  /** A better_sqlite3.node built for the running ABI when it is not Node's (the Electron shell). */
+  sqliteNativeBinding?: string;
+  clock?: Clock;
+  env?: NodeJS.ProcessEnv;
+  logLevel?: LogLevel;
+  /** Also write each log line here (the headless shell's stdout). */
+  logEcho?: (line: string) => void;
+  /** A config document that replaces the stored one at start (the headless shell's --config). */
+  seedConfig?: unknown;
+  /** Per-run overrides of the webhook address that are not saved to the config. */
+  webhook?: { host?: string; port?: number };
+}
+
+export interface Core {
+  start(): Promise<void>;
+  stop(reason: string): Promise<void>;
+  /** Runs a contract method; validates the method name and arguments itself. */
+  dispatch(method: string, args: unknown, ctx: CallContext): Promise<Result<unknown>>;
+  /** Subscribes to the contract's push events. */
+  onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
+  logger: Logger;
+  config: ConfigStore;
+  secrets: SecretStore;
+  /** Registers a value to be masked in every log line (e.g. the shell's API token). */
+  redact(value: string): void;
+  /** The webhook listener's base URL once started. */
+  webhookUrl(): string | null;
+}
+
+/** Coalesces count pushes: a burst of ingests updates the tray once, not once per event. */
+const COUNTS_PUSH_DELAY_MS = 200;
+
+export function createCore(options: CoreOptions): Core {
+  const clock = options.clock ?? systemClock;
+  const env = options.env ?? process.env;
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+
+  const paths = dataPaths(options.dataDir);
+  const sink = new LogSink({
+    dir: paths.logs,
+    level: options.logLevel ?? 'info',
+    ...(options.logEcho ? { echo: options.logEcho } : {}),
+  });
+  const logger = createLogger(sink, 'core', () => clock.now());
+  const cipher = options.secretCipher ?? createFileKeyCipher(paths.keyFile);
+  const secrets = createSecretStore(paths.secrets, cipher, (value) => sink.addSecret(value));
+  const config = new ConfigStore(options.configBackend, secrets, env, logger.child('config'));
+  if (options.seedConfig !== undefined) config.replace(options.seedConfig);
+
+  const db = openDatabase(paths.db, {
+    ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+  });
+  const incidents = createIncidentsRepo(db);
+  const rawEvents = createRawEventsRepo(db);
+  const timeline = createTimelineRepo(db);
+  const states = createSourceStatesRepo(db);
+  const bus = new EventBus();
+  const ids = createIdGenerator(clock);
+
+  let countsTimer: NodeJS.Timeout | undefined;
+  const onCountsChanged = () => {
+    countsTimer ??= setTimeout(() => {
+      countsTimer = undefined;
+      bus.emit('system.counts', incidents.counts());
+    }, COUNTS_PUSH_DELAY_MS);
+  };
+
+  const ingestor = new Ingestor({
+    db,
+    incidents,
+    rawEvents,
+    timeline,
+    ids,
+    clock,
+    bus,
+    dedupWindowSec: () => config.get().routing.dedupWindowSec,
+    onCountsChanged,
+  });
+
+  // The listener is never open: without a configured token, one is generated and kept as a secret.
+  if (!config.resolveSecret(config.get().webhook.token)) {
+    config.update((draft) => {
+      draft.webhook.token = randomBytes(24).toString('base64url');
+    });
+    logger.info('generated a webhook token (see Settings, or set webhook.token)');
+  }
+
+  const webhook = new WebhookService(
+    () => {
+      const settings = config.get().webhook;
+      return {
+        host: options.webhook?.host ?? settings.host,
+        port: options.webhook?.port ?? settings.port,
+        token: config.resolveSecret(settings.token),
+        maxBodyBytes: settings.maxBodyBytes,
+        rateLimitPerMin: settings.rateLimitPerMin,
+      };
+    },
+    {
+      'POST /api/alert': {
+        schema: genericAlertSchema,
+        handle: (payload, body) =>
+          ingestor.ingest({
+            source: { kind: 'webhook', id: 'api-alert', name: 'Webhook /api/alert' },
+            route: '/api/alert',
+            body,
+            incident: normalizeGenericAlert(payload as GenericAlert),
+            via: 'webhook',
+          }),
+      },
+    },
+    clock,
+    logger.child('webhook'),
+  );
+  const sources = new SourceManager({
+    config,
+    states,
+    ingestor,
+    bus,
+    clock,
+    logger: logger.child('sources'),
+  });
+
+  const host = new ServiceHost(logger.child('host'));
+  host.add(webhook);
+  host.add(sources);
+
+  const dispatch = createDispatcher(
+    createHandlers({
+      version: options.version,
+      shell: options.shell,
+      startedAt: new Date(clock.now()).toISOString(),
+      clock,
+      config,
+      incidents,
+      rawEvents,
+      timeline,
+      sources,
+      webhook,
+      host,
+      bus,
+      onCountsChanged,
+      withTransaction: (fn) => db.transaction(fn)(),
+    }),
+    logger.child('rpc'),
+  );
+
+  let stopped: Promise<void> | null = null;
+  return {
+    logger,
+    config,
+    secrets,
+    start: async () => {
+      await host.start();
+      logger.info('core started', {
+        shell: options.shell,
+        version: options.version,
+        dataDir: options.dataDir,
+      });
+    },
+    stop: (reason) => {
+      stopped ??= (async () => {
+        await host.stop(reason);
+        clearTimeout(countsTimer);
+        db.close();
+        logger.info('core stopped', { reason });
+      })();
+      return stopped;
+    },
+    dispatch,
+    onEvent: (listener) => bus.on(listener),
+    redact: (value) => sink.addSecret(value),
+    webhookUrl: () => webhook.url,
+  };
+}

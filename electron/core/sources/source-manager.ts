@@ -1,0 +1,185 @@
+/**
+ * Runs one runner per enabled source and keeps them in step with the config:
+ * enabling, disabling, adding or removing a source starts or stops its runner
+ * at once. Health lives in source_states so it survives restarts.
+ */
+import type { Config, SourceConfig } from '../../../shared/config';
+import type { SourceHealth } from '../../../shared/domain';
+import type { SourceView } from '../../../shared/ipc/contract';
+import type { Clock } from '../clock';
+import type { SourceStatesRepo } from '../db/repos/source-states-repo';
+import type { EventBus } from '../event-bus';
+import type { Ingestor } from '../ingest/ingestor';
+import type { Logger } from '../logger';
+import type { Service, ServiceState } from '../service-host';
+import { DemoGenerator } from './demo-feed';
+
+interface Runner {
+  stop(): void;
+}
+
+/** Events the demo feed sends at once so a newcomer never looks at an empty list. */
+const DEMO_INITIAL_BURST = 5;
+
+export class SourceManager implements Service {
+  readonly name = 'sources';
+  state: ServiceState = 'stopped';
+  private readonly runners = new Map<string, { runner: Runner; signature: string }>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly deps: {
+      config: { get(): Config; onChange(listener: (config: Config) => void): () => void };
+      states: SourceStatesRepo;
+      ingestor: Ingestor;
+      bus: EventBus;
+      clock: Clock;
+      logger: Logger;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.state === 'running') return;
+    this.state = 'running';
+    this.unsubscribe = this.deps.config.onChange((config) => this.reconcile(config.sources));
+    this.reconcile(this.deps.config.get().sources);
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    for (const { runner } of this.runners.values()) runner.stop();
+    this.runners.clear();
+    this.state = 'stopped';
+    return Promise.resolve();
+  }
+
+  /** Every configured source with its health, in config order. */
+  list(): SourceView[] {
+    return this.deps.config.get().sources.map((source) => this.view(source));
+  }
+
+  view(source: SourceConfig): SourceView {
+    const stored = this.deps.states.get(source.id);
+    const running = this.runners.has(source.id);
+    let state: SourceHealth['state'] = 'idle';
+    if (!source.enabled) state = 'disabled';
+    else if (stored.consecutiveFailures > 0) state = 'error';
+    else if (running) state = stored.lastSuccess ? 'ok' : 'running';
+    return {
+      id: source.id,
+      kind: source.kind,
+      name: source.name,
+      enabled: source.enabled,
+      pollIntervalSec: source.pollIntervalSec,
+      health: {
+        state,
+        lastSuccess: stored.lastSuccess,
+        lastError: stored.lastError,
+        lastErrorAt: stored.lastErrorAt,
+        consecutiveFailures: stored.consecutiveFailures,
+        nextRun: source.enabled ? stored.nextRun : null,
+        eventsTotal: stored.eventsTotal,
+      },
+    };
+  }
+
+  private reconcile(sources: SourceConfig[]): void {
+    if (this.state !== 'running') return;
+    const wanted = new Map(sources.filter((s) => s.enabled).map((s) => [s.id, s]));
+    for (const [id, entry] of this.runners) {
+      const source = wanted.get(id);
+      if (!source || JSON.stringify(source) !== entry.signature) {
+        entry.runner.stop();
+        this.runners.delete(id);
+        this.deps.logger.info('source stopped', { source: id });
+      }
+    }
+    for (const source of wanted.values()) {
+      if (this.runners.has(source.id)) continue;
+      const runner = this.createRunner(source);
+      if (runner) {
+        this.runners.set(source.id, { runner, signature: JSON.stringify(source) });
+        this.deps.logger.info('source started', { source: source.id, kind: source.kind });
+      }
+    }
+    for (const source of sources) this.deps.bus.emit('sources.changed', this.view(source));
+  }
+
+  private createRunner(source: SourceConfig): Runner | null {
+    switch (source.kind) {
+      case 'demo':
+        return this.demoRunner(source);
+      case 'webhook':
+        // Webhook sources receive on the listener; nothing to run.
+        return null;
+      case 'sentinelone':
+      case 'maxpatrol':
+      case 'deepinstinct':
+        this.recordFailure(source, `polling ${source.kind} is not available in this version yet`);
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  private demoRunner(source: Extract<SourceConfig, { kind: 'demo' }>): Runner {
+    const { clock, ingestor, logger } = this.deps;
+    const generator = new DemoGenerator(source.seed ?? clock.now(), clock);
+    const ref = { kind: source.kind, id: source.id, name: source.name };
+    const intervalMs = Math.max(10, Math.round(60_000 / source.ratePerMinute));
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const emit = (count: number) => {
+      try {
+        ingestor.ingestMany(Array.from({ length: count }, () => generator.next(ref)));
+        this.recordSuccess(source, count, new Date(clock.now() + intervalMs).toISOString());
+      } catch (error) {
+        logger.error('demo feed failed', { source: source.id, error });
+        this.recordFailure(source, (error as Error).message);
+      }
+    };
+    const schedule = () => {
+      timer = setTimeout(() => {
+        if (stopped) return;
+        emit(1);
+        schedule();
+      }, intervalMs);
+    };
+    const burst = this.deps.states.get(source.id).eventsTotal === 0 ? DEMO_INITIAL_BURST : 0;
+    if (burst > 0) emit(burst);
+    schedule();
+    return {
+      stop: () => {
+        stopped = true;
+        clearTimeout(timer);
+      },
+    };
+  }
+
+  private recordSuccess(source: SourceConfig, events: number, nextRun: string | null): void {
+    const stored = this.deps.states.get(source.id);
+    this.deps.states.save(source.id, {
+      ...stored,
+      lastSuccess: new Date(this.deps.clock.now()).toISOString(),
+      consecutiveFailures: 0,
+      nextRun,
+      eventsTotal: stored.eventsTotal + events,
+    });
+    // Health pushes at most once per success keeps the UI live without flooding it at high demo rates.
+    this.deps.bus.emit('sources.changed', this.view(source));
+  }
+
+  private recordFailure(source: SourceConfig, message: string): void {
+    const stored = this.deps.states.get(source.id);
+    const at = new Date(this.deps.clock.now()).toISOString();
+    this.deps.states.save(source.id, {
+      ...stored,
+      lastError: message,
+      lastErrorAt: at,
+      consecutiveFailures: stored.consecutiveFailures + 1,
+    });
+    this.deps.bus.emit('sources.changed', this.view(source));
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * The local webhook listener (DESIGN.md §4). It answers 202 only after the
+ * raw body is committed to SQLite, refuses bad input with a reason, and never
+ * lets a request crash or block it: every body is size-capped while it
+ * streams, every handler runs inside a try/catch, and each client address is
+ * rate-limited.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { ZodType } from 'zod';
+
+import { formatIssues } from '../../../shared/config';
+import type { Clock } from '../clock';
+import type { IngestResult } from '../ingest/ingestor';
+import type { Logger } from '../logger';
+import type { Service, ServiceState } from '../service-host';
+
+export interface WebhookRoute {
+  /** Validates the parsed JSON; a failure is answered 400 with the bad keys named. */
+  schema: ZodType;
+  /** Stores the event; returns once it is committed. */
+  handle(payload: unknown, rawBody: string): IngestResult;
+}
+
+export interface WebhookSettings {
+  host: string;
+  port: number;
+  token: string | undefined;
+  maxBodyBytes: number;
+  rateLimitPerMin: number;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class WebhookService implements Service {
+  readonly name = 'webhook';
+  state: ServiceState = 'stopped';
+  private server: Server | null = null;
+  private readonly hits = new Map<string, { windowStart: number; count: number }>();
+
+  constructor(
+    private readonly settings: () => WebhookSettings,
+    private readonly routes: Record<string, WebhookRoute>,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The base URL clients post to, once listening. */
+  get url(): string | null {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) return null;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.state === 'running' || this.state === 'starting') return;
+    this.state = 'starting';
+    const { host, port } = this.settings();
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        this.logger.error('webhook request failed', { error });
+        if (!res.headersSent) send(res, 500, { error: { code: 'internal', message: 'internal error' } });
+      });
+    });
+    server.requestTimeout = 30_000;
+    server.headersTimeout = 10_000;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      this.state = 'failed';
+      const reason =
+        (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? `port ${port} is already in use`
+          : String(error);
+      throw new Error(`webhook listener cannot listen on ${host}:${port}: ${reason}`);
+    }
+    this.server = server;
+    this.state = 'running';
+    this.logger.info('webhook listening', { url: this.url });
+  }
+
+  async stop(reason: string): Promise<void> {
+    if (!this.server) {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    const server = this.server;
+    this.server = null;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    this.state = 'stopped';
+    this.logger.info('webhook stopped', { reason });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/health') {
+      send(res, 200, { ok: true });
+      return;
+    }
+    const route = this.routes[`${req.method ?? ''} ${url.pathname}`];
+    try {
+      if (!route) {
+        const known = Object.keys(this.routes).join(', ');
+        throw new HttpError(
+          404,
+          'not_found',
+          `no route ${req.method ?? ''} ${url.pathname}; known routes: ${known}`,
+        );
+      }
+      this.rateLimit(req.socket.remoteAddress ?? 'unknown');
+      this.authenticate(req, url);
+      const raw = await readBody(req, this.settings().maxBodyBytes);
+      let payload: unknown;
+      try {
+        payload = JSON.parse(raw);
+      } catch (error) {
+        throw new HttpError(400, 'bad_request', `body is not valid JSON: ${(error as Error).message}`);
+      }
+      const parsed = route.schema.safeParse(payload);
+      if (!parsed.success) throw new HttpError(400, 'bad_request', formatIssues(parsed.error));
+      const result = route.handle(parsed.data, raw);
+      send(res, 202, { id: result.eventId, incidentId: result.incidentId, duplicate: result.duplicate });
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      if (error.status >= 500 || error.status === 429)
+        this.logger.warn('webhook refused', { status: error.status });
+      send(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
+      // A body we refused to read is still on the socket; close it rather than drain an attacker's stream.
+      if (!req.complete) res.once('finish', () => req.destroy());
+    }
+  }
+
+  private authenticate(req: IncomingMessage, url: URL): void {
+    const expected = this.settings().token;
+    if (!expected) throw new HttpError(503, 'unavailable', 'the webhook token is not configured');
+    const header = req.headers.authorization;
+    const given =
+      (header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined) ??
+      headerValue(req.headers['x-vigil-token']) ??
+      url.searchParams.get('token') ??
+      undefined;
+    if (!given) {
+      throw new HttpError(
+        401,
+        'unauthorized',
+        'missing token: send Authorization: Bearer, X-Vigil-Token or ?token=',
+        {
+          'WWW-Authenticate': 'Bearer realm="vigil-webhook"',
+        },
+      );
+    }
+    if (!safeEqual(given, expected)) throw new HttpError(401, 'unauthorized', 'invalid token');
+  }
+
+  private rateLimit(client: string): void {
+    const now = this.clock.now();
+    const limit = this.settings().rateLimitPerMin;
+    let entry = this.hits.get(client);
+    if (!entry || now - entry.windowStart >= 60_000) {
+      entry = { windowStart: now, count: 0 };
+      this.hits.set(client, entry);
+      if (this.hits.size > 10_000) this.pruneHits(now);
+    }
+    entry.count += 1;
+    if (entry.count > limit) {
+      const retryAfter = Math.max(1, Math.ceil((entry.windowStart + 60_000 - now) / 1000));
+      throw new HttpError(
+        429,
+        'rate_limited',
+        `more than ${limit} requests a minute; retry in ${retryAfter} s`,
+        {
+          'Retry-After': String(retryAfter),
+        },
+      );
+    }
+  }
+
+  private pruneHits(now: number): void {
+    for (const [client, entry] of this.hits) if (now - entry.windowStart >= 60_000) this.hits.delete(client);
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    return Promise.reject(new HttpError(413, 'payload_too_large', `body is over the ${maxBytes}-byte limit`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        done = true;
+        req.pause();
+        reject(new HttpError(413, 'payload_too_large', `body is over the ${maxBytes}-byte limit`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      const body = Buffer.concat(chunks);
+      // Decode strictly: a body that is not UTF-8 is refused, not stored with replacement characters.
+      try {
+        resolve(new TextDecoder('utf-8', { fatal: true }).decode(body));
+      } catch {
+        reject(new HttpError(400, 'bad_request', 'body is not valid UTF-8'));
+      }
+    });
+    req.on('error', (error) => {
+      if (done) return;
+      done = true;
+      reject(new HttpError(400, 'bad_request', `could not read the body: ${error.message}`));
+    });
+  });
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(json),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  res.end(json);
+}

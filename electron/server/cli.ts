@@ -1,0 +1,191 @@
+/**
+ * `npm run serve -- [--data-dir DIR] [--host 127.0.0.1] [--port 8787]
+ *  [--webhook-port 8788] [--config FILE] [--reset-pin]`
+ *
+ * The headless shell: the same core as the desktop app under plain Node,
+ * serving the UI and the contract over HTTP. Prints the URL to open.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+import Conf from 'conf';
+
+import { ConfigError } from '../../shared/config';
+import { createCore, defaultDataDir, storeBackend } from '../core/index';
+import type { Core } from '../core/index';
+import { createHttpShell } from './http-server';
+
+const USAGE = `Usage: npm run serve -- [options]
+  --data-dir DIR       where Vigil keeps its database, config, logs and backups
+                       (default: $APP_DATA_DIR or ${defaultDataDir()})
+  --host HOST          address of the web UI and API (default 127.0.0.1)
+  --port PORT          port of the web UI and API (default 8787)
+  --webhook-port PORT  port of the webhook listener (default from config, 8788)
+  --config FILE        a config JSON document applied over the stored config at start
+  --reset-pin          generate a new web UI PIN and print it
+  --help               show this help
+Environment: VIGIL_API_TOKEN (API bearer token), VIGIL_PIN (web UI PIN), APP_DATA_DIR.`;
+
+const API_TOKEN_SECRET = 'server/apiToken';
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`vigil: ${message}\n`);
+  process.exit(code);
+}
+
+function parsePort(value: string | undefined, name: string, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    fail(`${name} must be a port number (0-65535), got "${value}"`);
+  return port;
+}
+
+function findStaticDir(): string | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // Built: out/main/server.js next to out/renderer. From source (tsx): electron/server/cli.ts.
+  for (const candidate of [join(here, '..', 'renderer'), join(here, '..', '..', 'out', 'renderer')]) {
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+  }
+  return null;
+}
+
+function readSeed(file: string): unknown {
+  const path = resolve(file);
+  if (!existsSync(path)) fail(`--config ${file}: no such file`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (error) {
+    fail(`--config ${file}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        'data-dir': { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string' },
+        'webhook-port': { type: 'string' },
+        config: { type: 'string' },
+        'reset-pin': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const dataDir = resolve(args['data-dir'] ?? defaultDataDir());
+  const port = parsePort(args.port, '--port', 8787)!;
+  const webhookPort = parsePort(args['webhook-port'], '--webhook-port');
+  const version = process.env.npm_package_version ?? '0.0.0';
+
+  let core: Core;
+  let hadWebhookToken = false;
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const store = new Conf<Record<string, unknown>>({
+      cwd: dataDir,
+      configName: 'config',
+      projectName: 'vigil',
+    });
+    hadWebhookToken = Boolean((store.store.webhook as { token?: unknown } | undefined)?.token);
+    core = createCore({
+      dataDir,
+      shell: 'headless',
+      version,
+      configBackend: storeBackend(store),
+      ...(args.config ? { seedConfig: readSeed(args.config) } : {}),
+      ...(webhookPort !== undefined ? { webhook: { port: webhookPort } } : {}),
+      logEcho: process.env.VIGIL_LOG_STDOUT === '1' ? (line) => process.stdout.write(line) : undefined,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`the configuration is not valid: ${error.message}`);
+    fail((error as Error).message, 1);
+  }
+  const logger = core.logger.child('server');
+  const notices: string[] = [];
+  const webhookToken = core.config.resolveSecret(core.config.get().webhook.token);
+  if (!hadWebhookToken && webhookToken) {
+    notices.push(`Webhook token (generated, shown once; set webhook.token to choose one): ${webhookToken}`);
+  }
+
+  let apiToken = process.env.VIGIL_API_TOKEN ?? core.secrets.get(API_TOKEN_SECRET);
+  if (!apiToken) {
+    apiToken = randomBytes(24).toString('base64url');
+    core.secrets.set(API_TOKEN_SECRET, apiToken);
+    notices.push(`API token (generated, shown once; set VIGIL_API_TOKEN to choose one): ${apiToken}`);
+  }
+  let pin = process.env.VIGIL_PIN ?? core.config.resolveSecret(core.config.get().ui.pin);
+  if (!pin || args['reset-pin']) {
+    pin = String(randomInt(0, 100_000_000)).padStart(8, '0');
+    const generated = pin;
+    core.config.update((draft) => {
+      draft.ui.pin = generated;
+    });
+    notices.push(`Web UI PIN (generated, shown once; set VIGIL_PIN or use --reset-pin): ${pin}`);
+  }
+
+  const shell = createHttpShell({ core, staticDir: findStaticDir(), apiToken, pin, logger });
+  try {
+    await core.start();
+  } catch (error) {
+    fail((error as Error).message, 1);
+  }
+  let url: string;
+  try {
+    url = await shell.listen(port, args.host);
+  } catch (error) {
+    await core.stop('listen failed');
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? `port ${port} is in use (try --port)`
+        : String(error);
+    fail(`cannot listen on ${args.host}:${port}: ${reason}`, 1);
+  }
+
+  const lines = [
+    `Vigil ${version} (headless) is running.`,
+    `  Open:     ${url}`,
+    `  Webhook:  ${core.webhookUrl() ?? '(not listening)'}/api/alert`,
+    `  Data dir: ${dataDir}`,
+    ...notices.map((n) => `  ${n}`),
+  ];
+  if (!['127.0.0.1', '::1', 'localhost'].includes(args.host)) {
+    lines.push(`  WARNING: bound to ${args.host}, reachable from other machines; put TLS in front of it.`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  logger.info('headless shell listening', { url });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    void shell
+      .close()
+      .then(() => core.stop(signal))
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { reason }));
+  process.on('uncaughtException', (error) => {
+    logger.error('uncaught exception', { error });
+    shutdown('uncaughtException');
+  });
+}
+
+void main();

@@ -1,0 +1,227 @@
+/**
+ * The configuration document (DESIGN.md §4). One JSON document, validated here
+ * so that the core, the headless shell's --config seed and the renderer's forms
+ * all agree on it. Unknown keys are refused so that a typo names itself.
+ */
+import { z } from 'zod';
+
+import { channelKindSchema, severitySchema } from './domain';
+
+/**
+ * A secret as it stands in the config document: a literal (only on input; the
+ * core moves it into the SecretStore), `${ENV_NAME}` (read from the
+ * environment at use), or `secret:<ref>` (a SecretStore entry).
+ */
+export const secretValueSchema = z.string();
+
+const idSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, "-" and "_" only');
+
+const sourceBase = {
+  id: idSchema,
+  name: z.string().min(1).max(120),
+  enabled: z.boolean().default(true),
+  pollIntervalSec: z.number().int().min(5).max(86_400).default(60),
+};
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const demoSourceSchema = z
+  .object({
+    ...sourceBase,
+    kind: z.literal('demo'),
+    /** Incidents generated per minute. */
+    ratePerMinute: z.number().min(0.1).max(6000).default(6),
+    /** Seed for the generator; fixed seeds give the same feed (tests, screenshots). */
+    seed: z.number().int().optional(),
+  })
+  .strict();
+
+export const sentinelOneSourceSchema = z
+  .object({
+    ...sourceBase,
+    kind: z.literal('sentinelone'),
+    baseUrl: httpUrl,
+    apiToken: secretValueSchema.optional(),
+  })
+  .strict();
+
+export const maxPatrolSourceSchema = z
+  .object({
+    ...sourceBase,
+    kind: z.literal('maxpatrol'),
+    baseUrl: httpUrl,
+    username: z.string().optional(),
+    password: secretValueSchema.optional(),
+    clientId: z.string().default('mpx'),
+    clientSecret: secretValueSchema.optional(),
+    tokenPort: z.number().int().min(1).max(65_535).default(3334),
+  })
+  .strict();
+
+export const deepInstinctSourceSchema = z
+  .object({
+    ...sourceBase,
+    kind: z.literal('deepinstinct'),
+    baseUrl: httpUrl,
+    apiKey: secretValueSchema.optional(),
+  })
+  .strict();
+
+export const webhookSourceSchema = z
+  .object({
+    ...sourceBase,
+    kind: z.literal('webhook'),
+    token: secretValueSchema.optional(),
+    /** Field mapping from the posted JSON to incident fields (dot paths). */
+    mapping: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+export const sourceConfigSchema = z.discriminatedUnion('kind', [
+  demoSourceSchema,
+  sentinelOneSourceSchema,
+  maxPatrolSourceSchema,
+  deepInstinctSourceSchema,
+  webhookSourceSchema,
+]);
+export type SourceConfig = z.infer<typeof sourceConfigSchema>;
+
+export const channelConfigSchema = z
+  .object({
+    id: idSchema,
+    kind: channelKindSchema,
+    name: z.string().min(1).max(120),
+    enabled: z.boolean().default(true),
+    minSeverity: severitySchema.default('high'),
+    /** Mask sensitive values before sending (DESIGN.md §2: masked unless explicitly off). */
+    mask: z.boolean().default(true),
+  })
+  // Kind-specific settings arrive with the notification work; keep them, typed loosely, until then.
+  .catchall(z.unknown());
+export type ChannelConfig = z.infer<typeof channelConfigSchema>;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM');
+
+export const configSchema = z
+  .object({
+    version: z.number().int().default(1),
+    webhook: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8788),
+        token: secretValueSchema.optional(),
+        maxBodyBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(1024 * 1024),
+        rateLimitPerMin: z.number().int().min(1).default(600),
+      })
+      .strict()
+      .prefault({}),
+    sources: z.array(sourceConfigSchema).default([]),
+    channels: z.array(channelConfigSchema).default([]),
+    routing: z
+      .object({
+        rules: z.array(z.record(z.string(), z.unknown())).default([]),
+        quietHours: z.object({ start: hhmm, end: hhmm }).strict().nullable().default(null),
+        dedupWindowSec: z
+          .number()
+          .int()
+          .min(0)
+          .max(30 * 86_400)
+          .default(3600),
+        silences: z.array(z.record(z.string(), z.unknown())).default([]),
+      })
+      .strict()
+      .prefault({}),
+    ai: z
+      .object({
+        enabled: z.boolean().default(false),
+        baseUrl: httpUrl.default('https://api.openai.com/v1'),
+        apiKey: secretValueSchema.optional(),
+        model: z.string().default('gpt-4o-mini'),
+        minSeverity: severitySchema.default('medium'),
+        timeoutSec: z.number().int().min(1).max(600).default(60),
+        dailyTokenBudget: z.number().int().min(0).default(200_000),
+      })
+      .strict()
+      .prefault({}),
+    sanitizer: z
+      .object({
+        enabled: z.boolean().default(true),
+        classes: z.array(z.string()).default([]),
+        allow: z.array(z.string()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    backup: z
+      .object({
+        retentionDays: z.number().int().min(1).max(3650).default(30),
+        dbSnapshotHour: z.number().int().min(0).max(23).default(3),
+      })
+      .strict()
+      .prefault({}),
+    ui: z
+      .object({
+        /** PIN or passphrase for the browser UI; stored as a secret. */
+        pin: secretValueSchema.optional(),
+        timeZone: z.string().default('UTC'),
+        setupDone: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/**
+ * Every place a secret may stand in the document. `*` matches an array index.
+ * The core uses this list to move literals into the SecretStore, to resolve
+ * them at use, and to strip them from anything the renderer or a log sees.
+ */
+export const SECRET_PATHS = [
+  'webhook.token',
+  'sources.*.apiToken',
+  'sources.*.password',
+  'sources.*.clientSecret',
+  'sources.*.apiKey',
+  'sources.*.token',
+  'channels.*.botToken',
+  'channels.*.webhookUrl',
+  'channels.*.password',
+  'channels.*.accessToken',
+  'channels.*.apiKey',
+  'ai.apiKey',
+  'ui.pin',
+] as const;
+
+/** Formats zod issues as "key.path: message" lines, so the bad key names itself. */
+export function formatIssues(error: z.ZodError, prefix = ''): string {
+  return error.issues
+    .map((issue) => {
+      const key = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+      return `${key || '(root)'}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** Parses a config document, throwing an Error whose message names every bad key. */
+export function parseConfig(input: unknown): Config {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(formatIssues(result.error));
+  }
+  return result.data;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}

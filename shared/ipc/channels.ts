@@ -1,0 +1,34 @@
+/**
+ * Transport names derived from the contract. Kept free of zod so the sandboxed
+ * preload bundle stays tiny; a unit test keeps these lists equal to the
+ * contract's keys.
+ */
+export const RPC_PREFIX = 'rpc:';
+export const EVENT_PREFIX = 'event:';
+
+export const RPC_METHODS = [
+  'system.status',
+  'setup.get',
+  'setup.startDemo',
+  'setup.finish',
+  'incidents.list',
+  'incidents.get',
+  'incidents.setStatus',
+  'sources.list',
+  'sources.setEnabled',
+] as const;
+
+export const PUSH_EVENTS = [
+  'incidents.changed',
+  'sources.changed',
+  'system.counts',
+  'ui.focusIncident',
+] as const;
+
+export function rpcChannel(method: string): string {
+  return `${RPC_PREFIX}${method}`;
+}
+
+export function eventChannel(event: string): string {
+  return `${EVENT_PREFIX}${event}`;
+}

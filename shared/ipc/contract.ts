@@ -1,0 +1,166 @@
+/**
+ * The one contract between the core and every UI transport (Electron IPC and
+ * the headless shell's HTTP + SSE). Each method maps to a zod request and
+ * response schema; each push event to a payload schema. Handlers, the preload,
+ * the HTTP client and the renderer are all typed from this file, and the core
+ * validates requests (and shapes responses) against it at run time, so a
+ * field that is not declared here never crosses the boundary.
+ *
+ * Method names are `domain.action`. Over IPC the channel is `rpc:<method>`,
+ * over HTTP the route is `POST /api/rpc/<method>`; events travel as
+ * `event:<name>` over IPC and as SSE `event: <name>` over HTTP.
+ */
+import { z } from 'zod';
+
+import {
+  incidentListItemSchema,
+  incidentSchema,
+  rawEventSchema,
+  severitySchema,
+  sourceHealthSchema,
+  sourceKindSchema,
+  statusSchema,
+  timelineEntrySchema,
+} from '../domain';
+
+const empty = z.object({}).strict();
+const idArg = z.object({ id: z.string().min(1).max(200) }).strict();
+
+export const sourceViewSchema = z.object({
+  id: z.string(),
+  kind: sourceKindSchema,
+  name: z.string(),
+  enabled: z.boolean(),
+  pollIntervalSec: z.number().int(),
+  health: sourceHealthSchema,
+});
+export type SourceView = z.infer<typeof sourceViewSchema>;
+
+export const systemStatusSchema = z.object({
+  version: z.string(),
+  shell: z.enum(['desktop', 'headless']),
+  startedAt: z.string(),
+  webhook: z.object({
+    url: z.string().nullable(),
+    listening: z.boolean(),
+    tokenSet: z.boolean(),
+  }),
+  counts: z.object({
+    total: z.number().int(),
+    open: z.number().int(),
+    unacknowledged: z.number().int(),
+    bySeverity: z.record(severitySchema, z.number().int()),
+  }),
+  highestOpenSeverity: severitySchema.nullable(),
+  services: z.array(z.object({ name: z.string(), state: z.string() })),
+});
+export type SystemStatus = z.infer<typeof systemStatusSchema>;
+
+export const setupStateSchema = z.object({
+  setupDone: z.boolean(),
+  demoRunning: z.boolean(),
+  sourceCount: z.number().int(),
+});
+export type SetupState = z.infer<typeof setupStateSchema>;
+
+export const incidentDetailSchema = z.object({
+  incident: incidentSchema,
+  timeline: z.array(timelineEntrySchema),
+  events: z.array(rawEventSchema),
+});
+export type IncidentDetail = z.infer<typeof incidentDetailSchema>;
+
+const listRequest = z
+  .object({
+    limit: z.number().int().min(1).max(500).default(100),
+    /** Opaque keyset cursor from a previous page's `nextCursor`. */
+    cursor: z.string().max(200).optional(),
+    severity: z.array(severitySchema).max(5).optional(),
+    status: z.array(statusSchema).max(6).optional(),
+    sourceKind: z.array(sourceKindSchema).max(5).optional(),
+  })
+  .strict();
+
+function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
+  return { request, response };
+}
+
+export const methods = {
+  /** Versions, counts for the tray and header, webhook address and service states. */
+  'system.status': method(empty, systemStatusSchema),
+  /** Whether first-run setup is done and whether the demo feed runs. */
+  'setup.get': method(empty, setupStateSchema),
+  /** Adds (or re-enables) the demo feed source and marks setup done. */
+  'setup.startDemo': method(
+    z.object({ ratePerMinute: z.number().min(0.1).max(6000).optional() }).strict(),
+    sourceViewSchema,
+  ),
+  /** Marks setup done without the demo feed. */
+  'setup.finish': method(empty, setupStateSchema),
+  /** A page of incidents, most recently seen first, with optional filters. */
+  'incidents.list': method(
+    listRequest,
+    z.object({
+      items: z.array(incidentListItemSchema),
+      total: z.number().int(),
+      nextCursor: z.string().nullable(),
+    }),
+  ),
+  /** One incident with its timeline and most recent raw events. */
+  'incidents.get': method(idArg, incidentDetailSchema),
+  /** Changes an incident's status; a timeline entry records who and through what. */
+  'incidents.setStatus': method(
+    z
+      .object({
+        id: z.string().min(1).max(200),
+        status: statusSchema,
+        note: z.string().max(2000).optional(),
+      })
+      .strict(),
+    incidentSchema,
+  ),
+  /** Configured sources with their health. */
+  'sources.list': method(empty, z.array(sourceViewSchema)),
+  /** Enables or disables a source; its service starts or stops at once. */
+  'sources.setEnabled': method(
+    z.object({ id: z.string().min(1).max(64), enabled: z.boolean() }).strict(),
+    sourceViewSchema,
+  ),
+} as const;
+
+export const events = {
+  /** An incident was created, updated, or hit again by a duplicate. */
+  'incidents.changed': z.object({
+    item: incidentListItemSchema,
+    change: z.enum(['created', 'updated', 'duplicate']),
+  }),
+  /** A source's health or settings changed. */
+  'sources.changed': sourceViewSchema,
+  /** Counts changed (tray badge, header). */
+  'system.counts': systemStatusSchema.shape.counts.extend({
+    highestOpenSeverity: severitySchema.nullable(),
+  }),
+  /** The desktop shell asks the UI to show an incident (a notification was clicked). */
+  'ui.focusIncident': z.object({ id: z.string() }),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodRequest<M extends MethodName> = z.input<Methods[M]['request']>;
+export type MethodArgs<M extends MethodName> = z.output<Methods[M]['request']>;
+export type MethodResponse<M extends MethodName> = z.output<Methods[M]['response']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}

@@ -1,0 +1,116 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { memoryBackend } from '../../electron/core/config/config-backend';
+import { ConfigStore } from '../../electron/core/config/config-store';
+import { silentLogger } from '../../electron/core/logger';
+import { createFileKeyCipher } from '../../electron/core/secrets/file-key-cipher';
+import { createSecretStore } from '../../electron/core/secrets/secret-store';
+import { ConfigError, parseConfig } from '../../shared/config';
+import { tempDir } from '../helpers/temp-dir';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((f) => f()));
+
+function setup(document: unknown = {}, env: NodeJS.ProcessEnv = {}) {
+  const dir = tempDir();
+  cleanups.push(dir.remove);
+  const secrets = createSecretStore(
+    join(dir.path, 'secrets.json'),
+    createFileKeyCipher(join(dir.path, 'secret.key')),
+  );
+  const backend = memoryBackend(document);
+  const store = new ConfigStore(backend, secrets, env, silentLogger);
+  return { dir: dir.path, backend, store, secrets };
+}
+
+describe('config', () => {
+  it('fills defaults for an empty document', () => {
+    const config = parseConfig({});
+    expect(config.webhook).toMatchObject({ host: '127.0.0.1', port: 8788, maxBodyBytes: 1048576 });
+    expect(config.routing.dedupWindowSec).toBe(3600);
+    expect(config.sanitizer.enabled).toBe(true);
+  });
+
+  it('names the bad key in its error', () => {
+    expect(() => parseConfig({ webhook: { port: 'eighty' } })).toThrow(/webhook\.port:/);
+    expect(() => parseConfig({ webhok: {} })).toThrow(ConfigError);
+    expect(() => parseConfig({ webhok: {} })).toThrow(/webhok/);
+    expect(() =>
+      parseConfig({ sources: [{ id: 'ok', kind: 'sentinelone', name: 'S1', baseUrl: 'not a url' }] }),
+    ).toThrow(/sources\.0\.baseUrl:/);
+    expect(() => parseConfig({ sources: [{ id: 'x', kind: 'carbonblack', name: 'n' }] })).toThrow(
+      /sources\.0\.kind/,
+    );
+  });
+
+  it('moves literal secrets into the encrypted store and keeps env references', () => {
+    const { store, backend, dir } = setup(
+      {
+        webhook: { token: 'plain-webhook-token' },
+        sources: [
+          {
+            id: 's1',
+            kind: 'sentinelone',
+            name: 'S1',
+            baseUrl: 'https://s1.example',
+            apiToken: '${S1_TOKEN}',
+          },
+        ],
+        ai: { apiKey: 'sk-literal-key-123' },
+      },
+      { S1_TOKEN: 'from-env' },
+    );
+    const stored = JSON.stringify(backend.document);
+    expect(stored).not.toContain('plain-webhook-token');
+    expect(stored).not.toContain('sk-literal-key-123');
+    expect(stored).toContain('${S1_TOKEN}');
+    const config = store.get();
+    expect(config.webhook.token).toBe('secret:webhook/token');
+    expect(store.resolveSecret(config.webhook.token)).toBe('plain-webhook-token');
+    expect(store.resolveSecret(config.ai.apiKey)).toBe('sk-literal-key-123');
+    const source = config.sources[0]!;
+    expect(source.kind === 'sentinelone' && store.resolveSecret(source.apiToken)).toBe('from-env');
+
+    const onDisk = readFileSync(join(dir, 'secrets.json'), 'utf8');
+    expect(onDisk).not.toContain('plain-webhook-token');
+    expect(statSync(join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'secret.key')).mode & 0o777).toBe(0o600);
+  });
+
+  it('keys array secrets by item id so they follow reordering', () => {
+    const { store } = setup({
+      sources: [
+        { id: 'a', kind: 'deepinstinct', name: 'A', baseUrl: 'https://a.example', apiKey: 'key-a' },
+        { id: 'b', kind: 'deepinstinct', name: 'B', baseUrl: 'https://b.example', apiKey: 'key-b' },
+      ],
+    });
+    store.update((draft) => draft.sources.reverse());
+    const [first] = store.get().sources;
+    expect(first?.id).toBe('b');
+    expect(first?.kind === 'deepinstinct' && store.resolveSecret(first.apiKey)).toBe('key-b');
+  });
+
+  it('rejects an invalid update without writing it', () => {
+    const { store, backend } = setup();
+    const before = JSON.stringify(backend.document);
+    expect(() =>
+      store.update((draft) => {
+        draft.webhook.port = -1;
+      }),
+    ).toThrow(/webhook\.port/);
+    expect(JSON.stringify(backend.document)).toBe(before);
+    expect(store.get().webhook.port).toBe(8788);
+  });
+
+  it('decrypts stored secrets with the same key file and fails clearly with another cipher', () => {
+    const { dir, secrets } = setup();
+    secrets.set('k', 'v-123456');
+    const again = createSecretStore(join(dir, 'secrets.json'), createFileKeyCipher(join(dir, 'secret.key')));
+    expect(again.get('k')).toBe('v-123456');
+    const other = { kind: 'safe-storage', encrypt: () => Buffer.alloc(0), decrypt: () => '' };
+    expect(() => createSecretStore(join(dir, 'secrets.json'), other)).toThrow(/cipher/);
+  });
+});
