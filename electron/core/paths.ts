@@ -1,20 +1,27 @@
 /**
  * Where Vigil keeps its data (STYLE.md §13). APP_DATA_DIR overrides it for
- * tests and servers; otherwise both shells use the directory Electron would
- * choose for app.getPath('userData'), so the desktop app and the headless
- * shell on one machine share their data.
+ * tests and servers. Otherwise the desktop app uses the directory Electron
+ * would choose for app.getPath('userData') and the headless shell a sibling
+ * of it: the two encrypt secrets differently (OS keychain vs key file), so a
+ * data dir written by one cannot hold the other's secrets.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export const PRODUCT_NAME = 'Vigil';
+const HEADLESS_DIR_NAME = 'vigil-server';
 
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+export function defaultDataDir(
+  shell: 'desktop' | 'headless',
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.APP_DATA_DIR) return env.APP_DATA_DIR;
   const home = homedir();
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
-  return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), PRODUCT_NAME);
+  const name = shell === 'desktop' ? PRODUCT_NAME : HEADLESS_DIR_NAME;
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), name);
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', name);
+  return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), name);
 }
 
 /** The files inside a data dir (DESIGN.md §4). */

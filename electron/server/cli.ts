@@ -20,7 +20,7 @@ import { createHttpShell } from './http-server';
 
 const USAGE = `Usage: npm run serve -- [options]
   --data-dir DIR       where Vigil keeps its database, config, logs and backups
-                       (default: $APP_DATA_DIR or ${defaultDataDir()})
+                       (default: $APP_DATA_DIR or ${defaultDataDir('headless')})
   --host HOST          address of the web UI and API (default 127.0.0.1)
   --port PORT          port of the web UI and API (default 8787)
   --webhook-port PORT  port of the webhook listener (default from config, 8788)
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const dataDir = resolve(args['data-dir'] ?? defaultDataDir());
+  const dataDir = resolve(args['data-dir'] ?? defaultDataDir('headless'));
   const port = parsePort(args.port, '--port', 8787)!;
   const webhookPort = parsePort(args['webhook-port'], '--webhook-port');
   const version = process.env.npm_package_version ?? '0.0.0';
