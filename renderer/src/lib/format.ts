@@ -1,0 +1,67 @@
+import type { Severity, Status } from '../../../shared/domain';
+
+export const SEVERITY_LABEL: Record<Severity, string> = {
+  critical: 'Critical',
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+  info: 'Info',
+};
+
+export const STATUS_LABEL: Record<Status, string> = {
+  new: 'New',
+  acknowledged: 'Acknowledged',
+  in_progress: 'In progress',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  false_positive: 'False positive',
+};
+
+const pad = (value: number): string => String(value).padStart(2, '0');
+
+/**
+ * Local time as `YYYY-MM-DD HH:mm:ss`: sortable, unambiguous across locales,
+ * and the shape analysts paste into tickets and SIEM queries.
+ */
+export function formatAbsolute(iso: string | null): string {
+  if (!iso) return '—';
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  const d = new Date(time);
+  return (
+    `${String(d.getFullYear())}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+  );
+}
+
+/** "12s ago", "5m ago", "3h ago", "4d ago"; `now` comes from a shared ticking clock. */
+export function formatRelative(iso: string | null, now: number): string {
+  if (!iso) return '—';
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  const seconds = Math.round((now - time) / 1000);
+  // The shared clock ticks every few seconds, so a fresh timestamp can sit slightly ahead of it.
+  if (seconds < -60) return 'in the future';
+  if (seconds < 10) return 'just now';
+  if (seconds < 60) return `${String(seconds)}s ago`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${String(minutes)}m ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${String(hours)}h ago`;
+  return `${String(Math.floor(hours / 24))}d ago`;
+}
+
+/** Pretty-prints a raw event body when it is JSON; anything else is shown as received. */
+export function prettyBody(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body) as unknown, null, 2);
+  } catch {
+    return body;
+  }
+}
+
+const numberFormat = new Intl.NumberFormat();
+
+export function formatCount(value: number): string {
+  return numberFormat.format(value);
+}

@@ -1,0 +1,45 @@
+/**
+ * One bound zustand store made of slices. It holds UI state and cached query
+ * results only: the core's database is the source of truth, and every cache
+ * here can be thrown away and fetched again.
+ */
+import { create } from 'zustand';
+
+import { createIncidentsSlice, resetIncidentRequests } from './incidents-slice';
+import { createSessionSlice } from './session-slice';
+import { createSourcesSlice } from './sources-slice';
+import { createSystemSlice } from './system-slice';
+import type { StoreState } from './types';
+import { createUiSlice } from './ui-slice';
+
+export const useStore = create<StoreState>()((...a) => ({
+  ...createSessionSlice(...a),
+  ...createUiSlice(...a),
+  ...createSystemSlice(...a),
+  ...createIncidentsSlice(...a),
+  ...createSourcesSlice(...a),
+}));
+
+const initialState = useStore.getState();
+
+/** Back to a fresh store, for tests. */
+export function resetStore(): void {
+  resetIncidentRequests();
+  useStore.setState(initialState, true);
+}
+
+/** After the push channel was down, everything cached may be stale: fetch what was already shown. */
+export function refreshAfterReconnect(): void {
+  const state = useStore.getState();
+  if (state.phase !== 'ready') return;
+  void state.loadSystemStatus();
+  if (state.listState !== 'idle') void state.loadIncidents();
+  if (state.sourcesState !== 'idle') void state.loadSources();
+  void state.refreshDetail();
+}
+
+export type { StoreState, LoadState } from './types';
+export type { ViewId } from './ui-slice';
+export { VIEWS } from './ui-slice';
+export type { IncidentFilters, IncidentChange } from './incidents-slice';
+export type { Phase } from './session-slice';

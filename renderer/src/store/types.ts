@@ -1,0 +1,14 @@
+import type { StateCreator } from 'zustand';
+
+import type { IncidentsSlice } from './incidents-slice';
+import type { SessionSlice } from './session-slice';
+import type { SourcesSlice } from './sources-slice';
+import type { SystemSlice } from './system-slice';
+import type { UiSlice } from './ui-slice';
+
+export type StoreState = SessionSlice & UiSlice & SystemSlice & IncidentsSlice & SourcesSlice;
+
+export type SliceCreator<Slice> = StateCreator<StoreState, [], [], Slice>;
+
+/** Where a request stands; `idle` means never asked. */
+export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
