@@ -60,4 +60,13 @@ describe('demo feed generator', () => {
     // Some events repeat an earlier fingerprint, so grouping shows in the demo.
     expect(new Set(first.map((e) => e.incident?.fingerprint)).size).toBeLessThan(200);
   });
+
+  it('gives fresh events distinct fingerprints, whatever the seed', () => {
+    const source = { kind: 'demo' as const, id: 'demo', name: 'Demo feed' };
+    for (let seed = 0; seed < 200; seed++) {
+      const generator = new DemoGenerator(seed, new ManualClock());
+      const burst = Array.from({ length: 6 }, () => generator.next(source, true));
+      expect(new Set(burst.map((e) => e.incident?.fingerprint)).size).toBe(6);
+    }
+  });
 });

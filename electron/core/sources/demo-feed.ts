@@ -40,18 +40,22 @@ export class DemoGenerator {
     this.random = seededRandom(seed);
   }
 
-  /** The next demo event, ready for the ingestor. About one in six repeats a recent one (a duplicate). */
-  next(source: SourceRef): IngestInput {
+  /**
+   * The next demo event, ready for the ingestor. About one in six repeats a
+   * recent one (a duplicate), unless `fresh` asks for a new incident.
+   */
+  next(source: SourceRef, fresh = false): IngestInput {
     this.sequence += 1;
-    const repeat = this.recent.length > 0 && this.random() < 0.17;
-    const pick = repeat
-      ? this.recent[Math.floor(this.random() * this.recent.length)]!
-      : {
-          scenario: this.weightedScenario(),
-          host: this.choose(DEMO_HOSTS),
-          user: this.choose(DEMO_USERS),
-          ip: this.choose(DEMO_REMOTE_IPS),
-        };
+    const repeat = !fresh && this.recent.length > 0 && this.random() < 0.17;
+    const newPick = () => ({
+      scenario: this.weightedScenario(),
+      host: this.choose(DEMO_HOSTS),
+      user: this.choose(DEMO_USERS),
+      ip: this.choose(DEMO_REMOTE_IPS),
+    });
+    let pick = repeat ? this.recent[Math.floor(this.random() * this.recent.length)]! : newPick();
+    // A fresh event must open its own incident, so it may not share a recent fingerprint.
+    for (let tries = 0; fresh && tries < 50 && this.isRecent(pick); tries++) pick = newPick();
     if (!repeat) {
       this.recent.push(pick);
       if (this.recent.length > 8) this.recent.shift();
@@ -106,6 +110,10 @@ export class DemoGenerator {
       incident,
       via: 'poller',
     };
+  }
+
+  private isRecent(pick: { scenario: DemoScenario; host: string }): boolean {
+    return this.recent.some((r) => r.scenario === pick.scenario && r.host === pick.host);
   }
 
   private weightedScenario(): DemoScenario {

@@ -18,8 +18,8 @@ interface Runner {
   stop(): void;
 }
 
-/** Events the demo feed sends at once so a newcomer never looks at an empty list. */
-const DEMO_INITIAL_BURST = 5;
+/** Distinct incidents the demo feed sends at once so a newcomer never looks at an empty list. */
+const DEMO_INITIAL_BURST = 6;
 
 export class SourceManager implements Service {
   readonly name = 'sources';
@@ -131,9 +131,9 @@ export class SourceManager implements Service {
     const intervalMs = Math.max(10, Math.round(60_000 / source.ratePerMinute));
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
-    const emit = (count: number) => {
+    const emit = (count: number, fresh: boolean) => {
       try {
-        ingestor.ingestMany(Array.from({ length: count }, () => generator.next(ref)));
+        ingestor.ingestMany(Array.from({ length: count }, () => generator.next(ref, fresh)));
         this.recordSuccess(source, count, new Date(clock.now() + intervalMs).toISOString());
       } catch (error) {
         logger.error('demo feed failed', { source: source.id, error });
@@ -143,12 +143,12 @@ export class SourceManager implements Service {
     const schedule = () => {
       timer = setTimeout(() => {
         if (stopped) return;
-        emit(1);
+        emit(1, false);
         schedule();
       }, intervalMs);
     };
     const burst = this.deps.states.get(source.id).eventsTotal === 0 ? DEMO_INITIAL_BURST : 0;
-    if (burst > 0) emit(burst);
+    if (burst > 0) emit(burst, true);
     schedule();
     return {
       stop: () => {
