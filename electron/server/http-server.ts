@@ -6,7 +6,7 @@
  * cookie for the browser; cookie-authenticated POSTs must also carry
  * `X-Vigil-Client: web`, a header no cross-site form can send (CSRF).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 
 import { httpStatusFor } from '../../shared/ipc/result';
+import { HttpError, readBody, safeEqual, sendJson as sendJsonBase } from '../core/http';
 import type { CallContext, Core, Logger } from '../core/index';
 
 export interface HttpServerOptions {
@@ -298,12 +299,6 @@ function cookie(value: string, maxAgeSec: number): string {
   return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(maxAgeSec)}`;
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 function safeDecode(value: string): string | null {
   try {
     return decodeURIComponent(value);
@@ -318,38 +313,21 @@ function drain(req: IncomingMessage): void {
 
 type JsonBody = { ok: true; value: unknown } | { ok: false; status: number; message: string };
 
-function readJson(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
-  return new Promise((resolvePromise) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (body: JsonBody) => {
-      if (done) return;
-      done = true;
-      resolvePromise(body);
-    };
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > maxBytes) {
-        // Stop reading but keep the socket so the 413 reaches the client; it is closed after the answer.
-        req.pause();
-        finish({ ok: false, status: 413, message: `body is over the ${maxBytes}-byte limit` });
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') return finish({ ok: true, value: {} });
-      try {
-        finish({ ok: true, value: JSON.parse(text) as unknown });
-      } catch (error) {
-        finish({ ok: false, status: 400, message: `body is not valid JSON: ${(error as Error).message}` });
-      }
-    });
-    req.on('error', () => finish({ ok: false, status: 400, message: 'could not read the body' }));
-  });
+/** A JSON body (an empty body reads as `{}`), or the status and reason to refuse it with. */
+async function readJson(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
+  let text: string;
+  try {
+    text = await readBody(req, maxBytes);
+  } catch (error) {
+    if (error instanceof HttpError) return { ok: false, status: error.status, message: error.message };
+    throw error;
+  }
+  if (text.trim() === '') return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, status: 400, message: `body is not valid JSON: ${(error as Error).message}` };
+  }
 }
 
 function sendJson(
@@ -358,13 +336,5 @@ function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const json = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(json),
-    'Cache-Control': 'no-store',
-    ...SECURITY_HEADERS,
-    ...headers,
-  });
-  res.end(json);
+  sendJsonBase(res, status, body, { ...SECURITY_HEADERS, ...headers });
 }

@@ -5,7 +5,6 @@
  * streams, every handler runs inside a try/catch, and each client address is
  * rate-limited.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +13,7 @@ import type { ZodType } from 'zod';
 
 import { formatIssues } from '../../../shared/config';
 import type { Clock } from '../clock';
+import { HttpError, readBody, safeEqual, sendJson as send } from '../http';
 import type { IngestResult } from '../ingest/ingestor';
 import type { Logger } from '../logger';
 import type { Service, ServiceState } from '../service-host';
@@ -31,17 +31,6 @@ export interface WebhookSettings {
   token: string | undefined;
   maxBodyBytes: number;
   rateLimitPerMin: number;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
 }
 
 export class WebhookService implements Service {
@@ -205,66 +194,4 @@ export class WebhookService implements Service {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    return Promise.reject(new HttpError(413, 'payload_too_large', `body is over the ${maxBytes}-byte limit`));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > maxBytes) {
-        done = true;
-        req.pause();
-        reject(new HttpError(413, 'payload_too_large', `body is over the ${maxBytes}-byte limit`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      const body = Buffer.concat(chunks);
-      // Decode strictly: a body that is not UTF-8 is refused, not stored with replacement characters.
-      try {
-        resolve(new TextDecoder('utf-8', { fatal: true }).decode(body));
-      } catch {
-        reject(new HttpError(400, 'bad_request', 'body is not valid UTF-8'));
-      }
-    });
-    req.on('error', (error) => {
-      if (done) return;
-      done = true;
-      reject(new HttpError(400, 'bad_request', `could not read the body: ${error.message}`));
-    });
-  });
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const json = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(json),
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    ...headers,
-  });
-  res.end(json);
 }
