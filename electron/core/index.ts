@@ -21,11 +21,10 @@ import { createRawEventsRepo } from './db/repos/raw-events-repo';
 import { createSourceStatesRepo } from './db/repos/source-states-repo';
 import { createTimelineRepo } from './db/repos/timeline-repo';
 import { EventBus } from './event-bus';
+import { BackupService } from './backup/backup-service';
 import { createIdGenerator } from './ids';
 import { dataPaths } from './paths';
 import { Ingestor } from './ingest/ingestor';
-import { genericAlertSchema, normalizeGenericAlert } from './ingest/mappers/generic-alert';
-import type { GenericAlert } from './ingest/mappers/generic-alert';
 import type { LogLevel, Logger } from './logger';
 import { LogSink, createLogger } from './logger';
 import { createDispatcher } from './rpc/dispatcher';
@@ -36,6 +35,7 @@ import type { SecretStore } from './secrets/secret-store';
 import { createSecretStore } from './secrets/secret-store';
 import { ServiceHost } from './service-host';
 import { SourceManager } from './sources/source-manager';
+import { createWebhookRoutes } from './webhook/routes/index';
 import { WebhookService } from './webhook/webhook-service';
 
 export type { CallContext } from './call-context';
@@ -139,6 +139,14 @@ export function createCore(options: CoreOptions): Core {
     logger.info('generated a webhook token (see Settings, or set webhook.token)');
   }
 
+  const sources = new SourceManager({
+    config,
+    states,
+    ingestor,
+    bus,
+    clock,
+    logger: logger.child('sources'),
+  });
   const webhook = new WebhookService(
     () => {
       const settings = config.get().webhook;
@@ -150,32 +158,15 @@ export function createCore(options: CoreOptions): Core {
         rateLimitPerMin: settings.rateLimitPerMin,
       };
     },
-    {
-      'POST /api/alert': {
-        schema: genericAlertSchema,
-        handle: (payload, body) =>
-          ingestor.ingest({
-            source: { kind: 'webhook', id: 'api-alert', name: 'Webhook /api/alert' },
-            route: '/api/alert',
-            body,
-            incident: normalizeGenericAlert(payload as GenericAlert),
-            via: 'webhook',
-          }),
-      },
-    },
+    createWebhookRoutes({ ingestor, config, sources, clock, logger: logger.child('webhook') }),
     clock,
     logger.child('webhook'),
   );
-  const sources = new SourceManager({
-    config,
-    states,
-    ingestor,
-    bus,
-    clock,
-    logger: logger.child('sources'),
-  });
+
+  const backup = new BackupService();
 
   const host = new ServiceHost(logger.child('host'));
+  host.add(backup);
   host.add(webhook);
   host.add(sources);
 
@@ -190,6 +181,7 @@ export function createCore(options: CoreOptions): Core {
       rawEvents,
       timeline,
       sources,
+      backup,
       webhook,
       host,
       bus,

@@ -16,12 +16,21 @@ export const RPC_METHODS = [
   'incidents.setStatus',
   'sources.list',
   'sources.setEnabled',
+  'sources.upsert',
+  'sources.remove',
+  'sources.test',
+  'sources.pollNow',
+  'backup.run',
+  'backup.list',
+  'backup.restore',
+  'config.importSeed',
 ] as const;
 
 export const PUSH_EVENTS = [
   'incidents.changed',
   'sources.changed',
   'system.counts',
+  'backup.progress',
   'ui.focusIncident',
 ] as const;
 

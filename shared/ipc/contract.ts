@@ -33,6 +33,10 @@ export const sourceViewSchema = z.object({
   enabled: z.boolean(),
   pollIntervalSec: z.number().int(),
   health: sourceHealthSchema,
+  /** The source's settings without its secrets (baseUrl, clientId, mapping, ...). */
+  settings: z.record(z.string(), z.unknown()),
+  /** Which secret fields are set; their values never leave the core. */
+  secrets: z.record(z.string(), z.boolean()),
 });
 export type SourceView = z.infer<typeof sourceViewSchema>;
 
@@ -62,6 +66,21 @@ export const setupStateSchema = z.object({
   sourceCount: z.number().int(),
 });
 export type SetupState = z.infer<typeof setupStateSchema>;
+
+export const backupFileSchema = z.object({
+  name: z.string(),
+  bytes: z.number().int(),
+  createdAt: z.string(),
+});
+export type BackupFile = z.infer<typeof backupFileSchema>;
+
+export const backupListSchema = z.object({
+  /** Database snapshots in backup/db, newest first. */
+  snapshots: z.array(backupFileSchema),
+  /** Raw-event day files in backup/events (YYYY-MM-DD.jsonl, .jsonl.gz once the day closed), newest first. */
+  eventDays: z.array(backupFileSchema.extend({ day: z.string(), gzipped: z.boolean() })),
+});
+export type BackupList = z.infer<typeof backupListSchema>;
 
 export const incidentDetailSchema = z.object({
   incident: incidentSchema,
@@ -126,6 +145,47 @@ export const methods = {
     z.object({ id: z.string().min(1).max(64), enabled: z.boolean() }).strict(),
     sourceViewSchema,
   ),
+  /**
+   * Adds or replaces a source (validated by the config schema; errors name the
+   * key). A secret field left out or empty keeps the stored secret.
+   */
+  'sources.upsert': method(
+    z.object({ source: z.record(z.string(), z.unknown()) }).strict(),
+    sourceViewSchema,
+  ),
+  /** Removes a source; its incidents and raw events stay. */
+  'sources.remove': method(idArg, z.object({ removed: z.boolean() })),
+  /** Checks a saved source's address and credentials without ingesting anything. */
+  'sources.test': method(
+    idArg,
+    z.object({ ok: z.boolean(), message: z.string(), latencyMs: z.number().int() }),
+  ),
+  /** Polls a source now, out of schedule. */
+  'sources.pollNow': method(
+    idArg,
+    z.object({ ok: z.boolean(), events: z.number().int(), message: z.string() }),
+  ),
+  /** Takes a database snapshot now (progress arrives as backup.progress events). */
+  'backup.run': method(empty, z.object({ snapshot: backupFileSchema })),
+  /** Snapshots and raw-event day files on disk. */
+  'backup.list': method(empty, backupListSchema),
+  /** Replaces the database with a snapshot; the current one is snapshotted first. */
+  'backup.restore': method(
+    z.object({ name: z.string().min(1).max(200) }).strict(),
+    z.object({ restored: z.string(), safetySnapshot: z.string() }),
+  ),
+  /**
+   * Imports a seed-style config (the scripts Vigil replaces: config/config.json
+   * with sentinelone, telegram, whatsapp, teams, ai sections). Reports each key
+   * it could not map and why.
+   */
+  'config.importSeed': method(
+    z.object({ document: z.unknown() }).strict(),
+    z.object({
+      imported: z.array(z.string()),
+      unmapped: z.array(z.object({ key: z.string(), reason: z.string() })),
+    }),
+  ),
 } as const;
 
 export const events = {
@@ -139,6 +199,12 @@ export const events = {
   /** Counts changed (tray badge, header). */
   'system.counts': systemStatusSchema.shape.counts.extend({
     highestOpenSeverity: severitySchema.nullable(),
+  }),
+  /** Progress of a backup or restore. */
+  'backup.progress': z.object({
+    operation: z.enum(['backup', 'restore']),
+    percent: z.number().min(0).max(100),
+    message: z.string(),
   }),
   /** The desktop shell asks the UI to show an incident (a notification was clicked). */
   'ui.focusIncident': z.object({ id: z.string() }),

@@ -64,15 +64,21 @@ interface Deps {
 type Change = { incident: Incident; change: 'created' | 'updated' | 'duplicate' };
 
 export class Ingestor {
-  private readonly ingestTx: (inputs: IngestInput[]) => { results: IngestResult[]; changes: Change[] };
+  private readonly ingestTx: (
+    inputs: IngestInput[],
+    alsoInTransaction: ((results: IngestResult[]) => void) | undefined,
+  ) => { results: IngestResult[]; changes: Change[] };
 
   constructor(private readonly deps: Deps) {
-    this.ingestTx = deps.db.transaction((inputs: IngestInput[]) => {
-      const results: IngestResult[] = [];
-      const changes: Change[] = [];
-      for (const input of inputs) results.push(this.ingestOne(input, changes));
-      return { results, changes };
-    });
+    this.ingestTx = deps.db.transaction(
+      (inputs: IngestInput[], alsoInTransaction: ((results: IngestResult[]) => void) | undefined) => {
+        const results: IngestResult[] = [];
+        const changes: Change[] = [];
+        for (const input of inputs) results.push(this.ingestOne(input, changes));
+        alsoInTransaction?.(results);
+        return { results, changes };
+      },
+    );
   }
 
   /** Commits one raw event (and its incident) and returns once it is durable. */
@@ -80,9 +86,13 @@ export class Ingestor {
     return this.ingestMany([input])[0]!;
   }
 
-  /** Commits several events in one transaction: all are stored, or none. */
-  ingestMany(inputs: IngestInput[]): IngestResult[] {
-    const { results, changes } = this.ingestTx(inputs);
+  /**
+   * Commits several events in one transaction: all are stored, or none.
+   * `alsoInTransaction` runs inside it, so a poller's cursor moves exactly
+   * when its events are committed.
+   */
+  ingestMany(inputs: IngestInput[], alsoInTransaction?: (results: IngestResult[]) => void): IngestResult[] {
+    const { results, changes } = this.ingestTx(inputs, alsoInTransaction);
     for (const { incident, change } of changes) {
       this.deps.bus.emit('incidents.changed', { item: toListItem(incident), change });
     }

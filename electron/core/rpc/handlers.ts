@@ -1,5 +1,6 @@
 /** The contract's handlers: plain async functions over the core's parts, free of any transport. */
 import type { Config } from '../../../shared/config';
+import { formatIssues, sourceConfigSchema } from '../../../shared/config';
 import { toListItem } from '../../../shared/domain';
 import type { SetupState, SystemStatus } from '../../../shared/ipc/contract';
 import { ContractError } from '../../../shared/ipc/result';
@@ -10,7 +11,10 @@ import type { RawEventsRepo } from '../db/repos/raw-events-repo';
 import type { TimelineRepo } from '../db/repos/timeline-repo';
 import type { EventBus } from '../event-bus';
 import type { ServiceHost } from '../service-host';
+import type { BackupService } from '../backup/backup-service';
+import { importSeedConfig } from '../config/seed-import';
 import type { SourceManager } from '../sources/source-manager';
+import { SOURCE_SECRET_FIELDS } from '../sources/source-manager';
 import type { WebhookService } from '../webhook/webhook-service';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { Handlers } from './dispatcher';
@@ -29,6 +33,7 @@ export interface HandlerDeps {
   rawEvents: RawEventsRepo;
   timeline: TimelineRepo;
   sources: SourceManager;
+  backup: BackupService;
   webhook: WebhookService;
   host: ServiceHost;
   bus: EventBus;
@@ -154,5 +159,53 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       });
       return deps.sources.view(config.sources.find((s) => s.id === id)!);
     },
+
+    'sources.upsert': ({ source: input }) => {
+      const existing = deps.config.get().sources.find((s) => s.id === input.id) as
+        Record<string, unknown> | undefined;
+      const merged: Record<string, unknown> = { ...input };
+      for (const field of SOURCE_SECRET_FIELDS) {
+        // A form never sees stored secrets, so an empty field means "keep it".
+        if ((merged[field] === undefined || merged[field] === '') && existing?.[field] !== undefined) {
+          merged[field] = existing[field];
+        }
+      }
+      const parsed = sourceConfigSchema.safeParse(merged);
+      if (!parsed.success) throw new ContractError('bad_request', formatIssues(parsed.error, 'source'));
+      const config = deps.config.update((draft) => {
+        const index = draft.sources.findIndex((s) => s.id === parsed.data.id);
+        if (index >= 0) draft.sources[index] = parsed.data;
+        else draft.sources.push(parsed.data);
+      });
+      return deps.sources.view(config.sources.find((s) => s.id === parsed.data.id)!);
+    },
+
+    'sources.remove': ({ id }) => {
+      if (!deps.config.get().sources.some((s) => s.id === id)) {
+        throw new ContractError('not_found', `no source ${id}`);
+      }
+      deps.config.update((draft) => {
+        draft.sources = draft.sources.filter((s) => s.id !== id);
+      });
+      return { removed: true };
+    },
+
+    'sources.test': async ({ id }) => {
+      const source = deps.config.get().sources.find((s) => s.id === id);
+      if (!source) throw new ContractError('not_found', `no source ${id}`);
+      return deps.sources.test(source);
+    },
+
+    'sources.pollNow': async ({ id }) => {
+      if (!deps.config.get().sources.some((s) => s.id === id)) {
+        throw new ContractError('not_found', `no source ${id}`);
+      }
+      return deps.sources.pollNow(id);
+    },
+
+    'backup.run': () => deps.backup.run(),
+    'backup.list': () => deps.backup.list(),
+    'backup.restore': ({ name }) => deps.backup.restore(name),
+    'config.importSeed': ({ document }) => importSeedConfig(document, deps.config),
   };
 }

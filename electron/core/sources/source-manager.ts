@@ -4,6 +4,7 @@
  * at once. Health lives in source_states so it survives restarts.
  */
 import type { Config, SourceConfig } from '../../../shared/config';
+import { SECRET_PATHS } from '../../../shared/config';
 import type { SourceHealth } from '../../../shared/domain';
 import type { SourceView } from '../../../shared/ipc/contract';
 import type { Clock } from '../clock';
@@ -13,10 +14,25 @@ import type { Ingestor } from '../ingest/ingestor';
 import type { Logger } from '../logger';
 import type { Service, ServiceState } from '../service-host';
 import { DemoGenerator } from './demo-feed';
+import type { PollOutcome } from './poller';
+import { Poller } from './poller';
+import { SourceError } from './source-error';
+import { createVendorClient, isPolledSource } from './vendors/index';
+import type { PolledSource } from './vendors/index';
+import type { VendorClient } from './vendor-client';
 
 interface Runner {
   stop(): void;
+  pollNow?(): Promise<PollOutcome>;
 }
+
+const TEST_TIMEOUT_MS = 20_000;
+
+/** Fields of a source that hold secrets (from SECRET_PATHS `sources.*.<field>`). */
+export const SOURCE_SECRET_FIELDS: readonly string[] = SECRET_PATHS.filter((p) =>
+  p.startsWith('sources.*.'),
+).map((p) => p.slice('sources.*.'.length));
+const BASE_FIELDS = new Set(['id', 'kind', 'name', 'enabled', 'pollIntervalSec']);
 
 /** Distinct incidents the demo feed sends at once so a newcomer never looks at an empty list. */
 const DEMO_INITIAL_BURST = 6;
@@ -29,7 +45,11 @@ export class SourceManager implements Service {
 
   constructor(
     private readonly deps: {
-      config: { get(): Config; onChange(listener: (config: Config) => void): () => void };
+      config: {
+        get(): Config;
+        onChange(listener: (config: Config) => void): () => void;
+        resolveSecret(value: string | undefined): string | undefined;
+      };
       states: SourceStatesRepo;
       ingestor: Ingestor;
       bus: EventBus;
@@ -67,12 +87,23 @@ export class SourceManager implements Service {
     if (!source.enabled) state = 'disabled';
     else if (stored.consecutiveFailures > 0) state = 'error';
     else if (running) state = stored.lastSuccess ? 'ok' : 'running';
+    const settings: Record<string, unknown> = {};
+    const secrets: Record<string, boolean> = {};
+    for (const [key, value] of Object.entries(source)) {
+      if (SOURCE_SECRET_FIELDS.includes(key)) {
+        secrets[key] = Boolean(this.deps.config.resolveSecret(value as string | undefined));
+      } else if (!BASE_FIELDS.has(key)) {
+        settings[key] = value;
+      }
+    }
     return {
       id: source.id,
       kind: source.kind,
       name: source.name,
       enabled: source.enabled,
       pollIntervalSec: source.pollIntervalSec,
+      settings,
+      secrets,
       health: {
         state,
         lastSuccess: stored.lastSuccess,
@@ -83,6 +114,51 @@ export class SourceManager implements Service {
         eventsTotal: stored.eventsTotal,
       },
     };
+  }
+
+  /** Polls a source now, out of schedule, and says what happened. */
+  async pollNow(id: string): Promise<PollOutcome> {
+    const source = this.deps.config.get().sources.find((s) => s.id === id);
+    if (!source) throw new SourceError('config', `no source ${id}`);
+    const runner = this.runners.get(id)?.runner;
+    if (!runner) {
+      return {
+        ok: false,
+        events: 0,
+        message: source.enabled ? `${source.kind} sources are not polled` : 'the source is disabled',
+      };
+    }
+    if (!runner.pollNow) return { ok: true, events: 0, message: 'this source is not polled' };
+    return runner.pollNow();
+  }
+
+  /** Checks a source's address and credentials without ingesting anything. */
+  async test(source: SourceConfig): Promise<{ ok: boolean; message: string; latencyMs: number }> {
+    const started = this.deps.clock.now();
+    if (!isPolledSource(source)) {
+      return { ok: true, message: `${source.kind} sources need no connection`, latencyMs: 0 };
+    }
+    try {
+      const message = await this.client(source).test({
+        signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
+        clock: this.deps.clock,
+        logger: this.deps.logger,
+      });
+      return { ok: true, message, latencyMs: this.deps.clock.now() - started };
+    } catch (error) {
+      const message =
+        error instanceof SourceError ? error.message : `unexpected error: ${(error as Error).message}`;
+      return { ok: false, message, latencyMs: this.deps.clock.now() - started };
+    }
+  }
+
+  private client(source: PolledSource): VendorClient {
+    const config = this.deps.config.get();
+    return createVendorClient(source, {
+      secret: (value) => this.deps.config.resolveSecret(value),
+      ref: { kind: source.kind, id: source.id, name: source.name },
+      timeZone: config.ui.timeZone,
+    });
   }
 
   private reconcile(sources: SourceConfig[]): void {
@@ -116,9 +192,19 @@ export class SourceManager implements Service {
         return null;
       case 'sentinelone':
       case 'maxpatrol':
-      case 'deepinstinct':
-        this.recordFailure(source, `polling ${source.kind} is not available in this version yet`);
-        return null;
+      case 'deepinstinct': {
+        const poller = new Poller({
+          source,
+          client: this.client(source),
+          ingestor: this.deps.ingestor,
+          states: this.deps.states,
+          clock: this.deps.clock,
+          logger: this.deps.logger.child(source.id),
+          onHealth: () => this.deps.bus.emit('sources.changed', this.view(source)),
+        });
+        poller.start();
+        return poller;
+      }
       default:
         return null;
     }

@@ -19,10 +19,46 @@ import type { Logger } from '../logger';
 import type { Service, ServiceState } from '../service-host';
 
 export interface WebhookRoute {
+  method: 'POST';
+  /** A path; a segment written `:name` matches any one segment and is passed as a param. */
+  path: string;
   /** Validates the parsed JSON; a failure is answered 400 with the bad keys named. */
   schema: ZodType;
-  /** Stores the event; returns once it is committed. */
-  handle(payload: unknown, rawBody: string): IngestResult;
+  /**
+   * The token this route accepts, when it has its own (a configured source's);
+   * undefined uses the listener's token. Throw HttpError(404) for an unknown param.
+   */
+  token?(params: Record<string, string>): string | undefined;
+  /**
+   * Stores the event(s) and returns once committed; an array answers with the
+   * first result's fields plus `results`. Throw HttpError for a refusal.
+   */
+  handle(payload: unknown, rawBody: string, params: Record<string, string>): IngestResult | IngestResult[];
+}
+
+function matchRoute(
+  routes: readonly WebhookRoute[],
+  method: string,
+  path: string,
+): { route: WebhookRoute; params: Record<string, string> } | null {
+  const parts = path.split('/');
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const pattern = route.path.split('/');
+    if (pattern.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    const matches = pattern.every((segment, i) => {
+      const part = parts[i]!;
+      if (segment.startsWith(':')) {
+        if (part === '') return false;
+        params[segment.slice(1)] = decodeURIComponent(part);
+        return true;
+      }
+      return segment === part;
+    });
+    if (matches) return { route, params };
+  }
+  return null;
 }
 
 export interface WebhookSettings {
@@ -41,7 +77,7 @@ export class WebhookService implements Service {
 
   constructor(
     private readonly settings: () => WebhookSettings,
-    private readonly routes: Record<string, WebhookRoute>,
+    private readonly routes: readonly WebhookRoute[],
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
@@ -109,18 +145,24 @@ export class WebhookService implements Service {
       send(res, 200, { ok: true });
       return;
     }
-    const route = this.routes[`${req.method ?? ''} ${url.pathname}`];
     try {
-      if (!route) {
-        const known = Object.keys(this.routes).join(', ');
+      let matched: ReturnType<typeof matchRoute>;
+      try {
+        matched = matchRoute(this.routes, req.method ?? '', url.pathname);
+      } catch {
+        throw new HttpError(400, 'bad_request', 'the path is not valid percent-encoding');
+      }
+      if (!matched) {
+        const known = this.routes.map((r) => `${r.method} ${r.path}`).join(', ');
         throw new HttpError(
           404,
           'not_found',
           `no route ${req.method ?? ''} ${url.pathname}; known routes: ${known}`,
         );
       }
+      const { route, params } = matched;
       this.rateLimit(req.socket.remoteAddress ?? 'unknown');
-      this.authenticate(req, url);
+      this.authenticate(req, url, route.token ? route.token(params) : this.settings().token);
       const raw = await readBody(req, this.settings().maxBodyBytes);
       let payload: unknown;
       try {
@@ -130,8 +172,23 @@ export class WebhookService implements Service {
       }
       const parsed = route.schema.safeParse(payload);
       if (!parsed.success) throw new HttpError(400, 'bad_request', formatIssues(parsed.error));
-      const result = route.handle(parsed.data, raw);
-      send(res, 202, { id: result.eventId, incidentId: result.incidentId, duplicate: result.duplicate });
+      const outcome = route.handle(parsed.data, raw, params);
+      const results = Array.isArray(outcome) ? outcome : [outcome];
+      const first = results[0];
+      const summary = first
+        ? { id: first.eventId, incidentId: first.incidentId, duplicate: first.duplicate }
+        : { id: null, incidentId: null, duplicate: false };
+      const body = Array.isArray(outcome)
+        ? {
+            ...summary,
+            results: results.map((r) => ({
+              id: r.eventId,
+              incidentId: r.incidentId,
+              duplicate: r.duplicate,
+            })),
+          }
+        : summary;
+      send(res, 202, body);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       if (error.status >= 500 || error.status === 429)
@@ -142,8 +199,7 @@ export class WebhookService implements Service {
     }
   }
 
-  private authenticate(req: IncomingMessage, url: URL): void {
-    const expected = this.settings().token;
+  private authenticate(req: IncomingMessage, url: URL, expected: string | undefined): void {
     if (!expected) throw new HttpError(503, 'unavailable', 'the webhook token is not configured');
     const header = req.headers.authorization;
     const given =

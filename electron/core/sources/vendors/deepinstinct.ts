@@ -1,0 +1,10 @@
+/** DeepInstinct client: being written; until then the source reports that polling is not available. */
+import { SourceError } from '../source-error';
+import type { VendorFactory } from '../vendor-client';
+
+export const createDeepInstinctClient: VendorFactory<'deepinstinct'> = () => ({
+  poll: () =>
+    Promise.reject(new SourceError('config', 'polling deepinstinct is not available in this version yet')),
+  test: () =>
+    Promise.reject(new SourceError('config', 'polling deepinstinct is not available in this version yet')),
+});
