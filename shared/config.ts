@@ -46,6 +46,9 @@ export const sentinelOneSourceSchema = z
     kind: z.literal('sentinelone'),
     baseUrl: httpUrl,
     apiToken: secretValueSchema.optional(),
+    /** Also poll cloud-detection (STAR / custom rule) alerts besides threats. */
+    pollAlerts: z.boolean().default(true),
+    verifyTls: z.boolean().default(true),
   })
   .strict();
 
@@ -56,9 +59,16 @@ export const maxPatrolSourceSchema = z
     baseUrl: httpUrl,
     username: z.string().optional(),
     password: secretValueSchema.optional(),
-    clientId: z.string().default('mpx'),
+    clientId: z.enum(['mpx', 'ptkb']).default('mpx'),
     clientSecret: secretValueSchema.optional(),
+    /** Port of the token service (IdentityServer) on the Core host. */
     tokenPort: z.number().int().min(1).max(65_535).default(3334),
+    /** Port of /api on the Core host; defaults to the port in baseUrl. */
+    apiPort: z.number().int().min(1).max(65_535).optional(),
+    /** Most incident events attached to an incident (and shown in a message). */
+    maxEvents: z.number().int().min(0).max(500).default(10),
+    /** Core often has a self-signed certificate; verification can be turned off per source. */
+    verifyTls: z.boolean().default(true),
   })
   .strict();
 
@@ -68,6 +78,9 @@ export const deepInstinctSourceSchema = z
     kind: z.literal('deepinstinct'),
     baseUrl: httpUrl,
     apiKey: secretValueSchema.optional(),
+    /** Also poll suspicious events (the suspicious-events endpoint) besides events. */
+    pollSuspicious: z.boolean().default(true),
+    verifyTls: z.boolean().default(true),
   })
   .strict();
 
@@ -106,6 +119,17 @@ export type ChannelConfig = z.infer<typeof channelConfigSchema>;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM');
 
+function ruleThreshold(count: number, windowSec: number) {
+  return z
+    .object({
+      enabled: z.boolean().default(true),
+      count: z.number().int().min(1).max(100_000).default(count),
+      windowSec: z.number().int().min(1).max(86_400).default(windowSec),
+    })
+    .strict()
+    .prefault({});
+}
+
 export const configSchema = z
   .object({
     version: z.number().int().default(1),
@@ -137,6 +161,23 @@ export const configSchema = z
           .max(30 * 86_400)
           .default(3600),
         silences: z.array(z.record(z.string(), z.unknown())).default([]),
+      })
+      .strict()
+      .prefault({}),
+    detection: z
+      .object({
+        /** Log-record rules of POST /api/logs; each fires at `count` hits inside `windowSec`. */
+        sshBruteForce: ruleThreshold(3, 60),
+        rapidAttempts: ruleThreshold(10, 30),
+        sudoFailures: ruleThreshold(3, 300),
+        userEnumeration: ruleThreshold(5, 120),
+        http5xxBurst: ruleThreshold(10, 60),
+        /** Logins in these local hours (start inclusive, end exclusive) are off-hours. */
+        offHours: z
+          .object({ enabled: z.boolean().default(true), start: hhmm.default('22:00'), end: hhmm.default('06:00') })
+          .strict()
+          .prefault({}),
+        injection: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
       })
       .strict()
       .prefault({}),

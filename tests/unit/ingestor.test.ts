@@ -157,3 +157,60 @@ describe('ingestor', () => {
     expect(repos.rawEvents.count()).toBe(1);
   });
 });
+
+describe('vendor fingerprints', () => {
+  it('update the vendor incident whatever its age or status, and carry the vendor status', () => {
+    const { ingestor, repos, clock } = setup(60);
+    const vendor = normalized({
+      fingerprint: 'sentinelone|t-1',
+      fingerprintScope: 'vendor',
+      vendorStatus: 'unresolved',
+    });
+    const first = ingestor.ingest({
+      source,
+      route: 'poll',
+      body: '1',
+      dedupKey: 't-1@1',
+      incident: vendor,
+      via: 'poller',
+    });
+    repos.incidents.update({ ...repos.incidents.get(first.incidentId!)!, status: 'resolved' });
+    clock.advance(7 * 86_400_000);
+    const later = ingestor.ingest({
+      source,
+      route: 'poll',
+      body: '2',
+      dedupKey: 't-1@2',
+      incident: { ...vendor, vendorStatus: 'resolved' },
+      via: 'poller',
+    });
+    expect(later).toMatchObject({ incidentId: first.incidentId, duplicate: true });
+    expect(repos.incidents.get(first.incidentId!)).toMatchObject({
+      count: 2,
+      vendorStatus: 'resolved',
+      status: 'resolved',
+    });
+  });
+
+  it('reports each commit’s raw events once, after the commit', () => {
+    const db = memoryDb();
+    const clock = new ManualClock();
+    const committed: string[][] = [];
+    const ingestor = new Ingestor({
+      db,
+      incidents: createIncidentsRepo(db),
+      rawEvents: createRawEventsRepo(db),
+      timeline: createTimelineRepo(db),
+      ids: createIdGenerator(clock),
+      clock,
+      bus: new EventBus(),
+      dedupWindowSec: () => 60,
+      onCountsChanged: () => undefined,
+      onCommitted: (events) => committed.push(events.map((e) => e.body)),
+    });
+    const input = { source, route: 'r', body: 'a', dedupKey: 'k', incident: null, via: 'poller' as const };
+    ingestor.ingestMany([input, { ...input, body: 'b', dedupKey: 'k2' }]);
+    ingestor.ingest(input);
+    expect(committed).toEqual([['a', 'b']]);
+  });
+});

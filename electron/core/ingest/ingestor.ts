@@ -10,7 +10,7 @@ import { severityRank, toListItem } from '../../../shared/domain';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { IncidentsRepo } from '../db/repos/incidents-repo';
-import type { RawEventsRepo } from '../db/repos/raw-events-repo';
+import type { NewRawEvent, RawEventsRepo } from '../db/repos/raw-events-repo';
 import type { TimelineRepo } from '../db/repos/timeline-repo';
 import type { EventBus } from '../event-bus';
 import type { IdGenerator } from '../ids';
@@ -28,6 +28,13 @@ export interface NormalizedIncident {
   entities: Entities;
   /** When the vendor says it happened; null when it does not say. */
   occurredAt: string | null;
+  /**
+   * 'vendor': the fingerprint is the vendor's own incident id, so every later
+   * event with it updates that incident whatever its age or status (a vendor
+   * status change, a re-fetched threat). 'window' (default): generated
+   * fingerprints group only with an open incident inside routing.dedupWindowSec.
+   */
+  fingerprintScope?: 'vendor' | 'window';
   vendorStatus: string | null;
   tags: string[];
 }
@@ -59,24 +66,26 @@ interface Deps {
   bus: EventBus;
   dedupWindowSec: () => number;
   onCountsChanged: () => void;
+  /** Called after each commit with the raw events it stored (the daily backup file appends them). */
+  onCommitted?: (events: NewRawEvent[]) => void;
 }
 
 type Change = { incident: Incident; change: 'created' | 'updated' | 'duplicate' };
+type TxResult = { results: IngestResult[]; changes: Change[]; stored: NewRawEvent[] };
 
 export class Ingestor {
   private readonly ingestTx: (
     inputs: IngestInput[],
     alsoInTransaction: ((results: IngestResult[]) => void) | undefined,
-  ) => { results: IngestResult[]; changes: Change[] };
+  ) => TxResult;
 
   constructor(private readonly deps: Deps) {
     this.ingestTx = deps.db.transaction(
       (inputs: IngestInput[], alsoInTransaction: ((results: IngestResult[]) => void) | undefined) => {
-        const results: IngestResult[] = [];
-        const changes: Change[] = [];
-        for (const input of inputs) results.push(this.ingestOne(input, changes));
-        alsoInTransaction?.(results);
-        return { results, changes };
+        const tx: TxResult = { results: [], changes: [], stored: [] };
+        for (const input of inputs) tx.results.push(this.ingestOne(input, tx));
+        alsoInTransaction?.(tx.results);
+        return tx;
       },
     );
   }
@@ -92,7 +101,8 @@ export class Ingestor {
    * when its events are committed.
    */
   ingestMany(inputs: IngestInput[], alsoInTransaction?: (results: IngestResult[]) => void): IngestResult[] {
-    const { results, changes } = this.ingestTx(inputs, alsoInTransaction);
+    const { results, changes, stored } = this.ingestTx(inputs, alsoInTransaction);
+    if (stored.length > 0) this.deps.onCommitted?.(stored);
     for (const { incident, change } of changes) {
       this.deps.bus.emit('incidents.changed', { item: toListItem(incident), change });
     }
@@ -100,7 +110,7 @@ export class Ingestor {
     return results;
   }
 
-  private ingestOne(input: IngestInput, changes: Change[]): IngestResult {
+  private ingestOne(input: IngestInput, { changes, stored }: TxResult): IngestResult {
     const { incidents, rawEvents, timeline, ids, clock } = this.deps;
     const dedupKey = input.dedupKey ?? null;
     if (dedupKey) {
@@ -109,7 +119,7 @@ export class Ingestor {
     }
     const now = new Date(clock.now()).toISOString();
     const eventId = ids('evt');
-    rawEvents.insert({
+    const raw: NewRawEvent = {
       id: eventId,
       receivedAt: now,
       sourceKind: input.source.kind,
@@ -117,12 +127,19 @@ export class Ingestor {
       route: input.route,
       dedupKey,
       body: input.body,
-    });
+    };
+    rawEvents.insert(raw);
+    stored.push(raw);
     const normalized = input.incident;
     if (!normalized) return { eventId, incidentId: null, duplicate: false };
 
-    const since = new Date(clock.now() - this.deps.dedupWindowSec() * 1000).toISOString();
-    const existing = incidents.findOpenByFingerprint(normalized.fingerprint, since);
+    const existing =
+      normalized.fingerprintScope === 'vendor'
+        ? incidents.findByFingerprint(normalized.fingerprint)
+        : incidents.findOpenByFingerprint(
+            normalized.fingerprint,
+            new Date(clock.now() - this.deps.dedupWindowSec() * 1000).toISOString(),
+          );
     if (existing) {
       const raised = severityRank(normalized.severity) > severityRank(existing.severity);
       const updated: Incident = {
@@ -130,6 +147,7 @@ export class Ingestor {
         count: existing.count + 1,
         lastSeen: now > existing.lastSeen ? now : existing.lastSeen,
         severity: raised ? normalized.severity : existing.severity,
+        vendorStatus: normalized.vendorStatus ?? existing.vendorStatus,
         updatedAt: now,
       };
       incidents.update(updated);

@@ -123,7 +123,7 @@ function vendorMessage(body: unknown): string | null {
     if (typeof text === 'string') return text.slice(0, 300);
   }
   for (const key of ['error_description', 'message', 'error', 'detail', 'description']) {
-    if (typeof record[key] === 'string') return (record[key]).slice(0, 300);
+    if (typeof record[key] === 'string') return record[key].slice(0, 300);
   }
   return null;
 }

@@ -160,6 +160,9 @@ export function createIncidentsRepo(db: Db) {
     SELECT * FROM incidents
     WHERE fingerprint = ? AND last_seen >= ? AND status IN ('new', 'acknowledged', 'in_progress')
     ORDER BY last_seen DESC LIMIT 1`);
+  const latestByFingerprint = db.prepare<[string], IncidentRow>(
+    'SELECT * FROM incidents WHERE fingerprint = ? ORDER BY last_seen DESC LIMIT 1',
+  );
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM incidents');
   const countOpen = db.prepare<[], { status: string; severity: string; n: number }>(`
     SELECT status, severity, count(*) AS n FROM incidents
@@ -179,6 +182,11 @@ export function createIncidentsRepo(db: Db) {
     /** The open incident with this fingerprint last seen at or after `since`, if any. */
     findOpenByFingerprint(fingerprint: string, since: string): Incident | null {
       const row = openByFingerprint.get(fingerprint, since);
+      return row ? toIncident(row) : null;
+    },
+    /** The most recent incident with this fingerprint, whatever its status or age. */
+    findByFingerprint(fingerprint: string): Incident | null {
+      const row = latestByFingerprint.get(fingerprint);
       return row ? toIncident(row) : null;
     },
     list(query: ListQuery): { items: IncidentListItem[]; total: number; hasMore: boolean } {
