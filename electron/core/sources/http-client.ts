@@ -5,6 +5,10 @@
  * error, or an answer that is not the JSON we asked for (an HTML login or
  * proxy error page, a truncated body).
  */
+import { request as httpRequest } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
 import type { Clock } from '../clock';
 import { SourceError } from './source-error';
 
@@ -21,7 +25,18 @@ export interface RequestOptions {
   body?: unknown;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Accept a self-signed or otherwise unverifiable certificate (a source's verifyTls: false). */
+  insecureTls?: boolean;
 }
+
+interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** Answers larger than this are refused rather than buffered: no vendor page is this big. */
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_RETRY_AFTER_MS = 15 * 60_000;
@@ -36,46 +51,45 @@ export function parseRetryAfter(value: string | null, clock: Clock): number | un
 }
 
 export async function requestJson(url: string, options: RequestOptions, clock: Clock): Promise<JsonResponse> {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const isForm = options.body instanceof URLSearchParams;
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
+  const payload =
+    options.body === undefined
+      ? undefined
+      : isForm
+        ? (options.body as URLSearchParams).toString()
+        : JSON.stringify(options.body);
+  if (isForm) headers['Content-Type'] = 'application/x-www-form-urlencoded';
   const target = safeTarget(url);
-  let response: Response;
+  let response: RawResponse;
   try {
-    response = await fetch(url, {
-      method: options.method ?? 'GET',
+    response = await send(
+      url,
+      options.method ?? 'GET',
       headers,
-      body:
-        options.body === undefined
-          ? undefined
-          : isForm
-            ? (options.body as URLSearchParams)
-            : JSON.stringify(options.body),
+      payload,
       signal,
-      redirect: 'error',
-    });
+      options.insecureTls ?? false,
+    );
   } catch (error) {
     if (timeout.aborted)
-      throw new SourceError(
-        'timeout',
-        `${target}: no answer within ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`,
-      );
+      throw new SourceError('timeout', `${target}: no answer within ${timeoutMs / 1000} s`);
     if (options.signal?.aborted) throw new SourceError('network', `${target}: cancelled`);
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    if (error instanceof SourceError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SourceError('network', `${target}: ${describeNetworkError(code, (error as Error).message)}`);
+  }
+  if (response.status >= 300 && response.status < 400) {
     throw new SourceError(
-      'network',
-      `${target}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+      'http',
+      `${target}: redirected (HTTP ${response.status}) to ${response.headers.get('location') ?? '?'}; check the base URL`,
     );
   }
-
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw new SourceError('network', `${target}: the answer was cut off (${(error as Error).message})`);
-  }
+  const text = response.text;
   const contentType = response.headers.get('content-type') ?? '';
   let body: unknown = undefined;
   if (text.trim() !== '') {
@@ -83,15 +97,16 @@ export async function requestJson(url: string, options: RequestOptions, clock: C
       body = JSON.parse(text) as unknown;
     } catch {
       const kind = contentType.includes('html') ? 'an HTML page' : `non-JSON ${contentType || 'text'}`;
-      const status = response.ok ? '' : ` (HTTP ${response.status})`;
+      const ok = response.status < 400;
+      const status = ok ? '' : ` (HTTP ${response.status})`;
       throw new SourceError(
-        response.ok ? 'malformed' : statusKind(response.status),
+        ok ? 'malformed' : statusKind(response.status),
         `${target}: expected JSON, got ${kind}${status}`,
         retryAfter(response, clock),
       );
     }
   }
-  if (!response.ok) {
+  if (response.status >= 400) {
     const detail = vendorMessage(body);
     throw new SourceError(
       statusKind(response.status),
@@ -102,7 +117,98 @@ export async function requestJson(url: string, options: RequestOptions, clock: C
   return { status: response.status, headers: response.headers, body };
 }
 
-function retryAfter(response: Response, clock: Clock): number | undefined {
+/**
+ * One request over node:http(s) rather than fetch: fetch cannot accept a
+ * self-signed certificate per request, which on-premises SIEMs often have.
+ */
+function send(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  signal: AbortSignal,
+  insecureTls: boolean,
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const parsed = new URL(url);
+    const isHttps = parsed.protocol === 'https:';
+    const outgoing = {
+      ...headers,
+      ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}),
+    };
+    const req = (isHttps ? httpsRequest : httpRequest)(
+      parsed,
+      { method, headers: outgoing, signal, ...(isHttps ? { rejectUnauthorized: !insecureTls } : {}) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_RESPONSE_BYTES) {
+            res.destroy(
+              new SourceError(
+                'malformed',
+                `${safeTarget(url)}: the answer is over ${MAX_RESPONSE_BYTES} bytes`,
+              ),
+            );
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => {
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: toHeaders(res.headers),
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        res.on('error', (error) =>
+          reject(
+            error instanceof SourceError
+              ? error
+              : new SourceError('network', `${safeTarget(url)}: the answer was cut off (${error.message})`),
+          ),
+        );
+        res.on('aborted', () =>
+          reject(new SourceError('network', `${safeTarget(url)}: the answer was cut off`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function toHeaders(raw: IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  return headers;
+}
+
+function describeNetworkError(code: string | undefined, message: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is the address and port right, and the service up?)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host name not found';
+    case 'ECONNRESET':
+      return 'the connection was reset';
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'CERT_HAS_EXPIRED':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `the TLS certificate was not accepted (${code}); fix the certificate or turn off TLS verification for this source`;
+    default:
+      return code ? `${code}: ${message}` : message;
+  }
+}
+
+function retryAfter(response: RawResponse, clock: Clock): number | undefined {
   return parseRetryAfter(response.headers.get('retry-after'), clock);
 }
 
