@@ -119,6 +119,17 @@ export type ChannelConfig = z.infer<typeof channelConfigSchema>;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM');
 
+/** 'local' or an IANA time zone name the runtime knows. */
+export const timeZoneSchema = z.string().refine((zone) => {
+  if (zone === 'local') return true;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be 'local' or an IANA time zone such as Europe/Moscow or UTC");
+
 function ruleThreshold(count: number, windowSec: number) {
   return z
     .object({
@@ -174,10 +185,17 @@ export const configSchema = z
         http5xxBurst: ruleThreshold(10, 60),
         /** Logins in these local hours (start inclusive, end exclusive) are off-hours. */
         offHours: z
-          .object({ enabled: z.boolean().default(true), start: hhmm.default('22:00'), end: hhmm.default('06:00') })
+          .object({
+            enabled: z.boolean().default(true),
+            start: hhmm.default('22:00'),
+            end: hhmm.default('06:00'),
+          })
           .strict()
           .prefault({}),
-        injection: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
+        injection: z
+          .object({ enabled: z.boolean().default(true) })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -212,7 +230,8 @@ export const configSchema = z
       .object({
         /** PIN or passphrase for the browser UI; stored as a secret. */
         pin: secretValueSchema.optional(),
-        timeZone: z.string().default('UTC'),
+        /** IANA zone (e.g. Europe/Moscow) times are shown and off-hours judged in; 'local' = this machine's. */
+        timeZone: timeZoneSchema.default('local'),
         setupDone: z.boolean().default(false),
       })
       .strict()

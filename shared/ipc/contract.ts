@@ -44,6 +44,8 @@ export const systemStatusSchema = z.object({
   version: z.string(),
   shell: z.enum(['desktop', 'headless']),
   startedAt: z.string(),
+  /** The configured display time zone: 'local' or an IANA name. */
+  timeZone: z.string(),
   webhook: z.object({
     url: z.string().nullable(),
     listening: z.boolean(),

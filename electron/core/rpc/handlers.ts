@@ -55,6 +55,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         version: deps.version,
         shell: deps.shell,
         startedAt: deps.startedAt,
+        timeZone: deps.config.get().ui.timeZone,
         webhook: {
           url: deps.webhook.url,
           listening: deps.webhook.state === 'running',

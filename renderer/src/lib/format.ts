@@ -17,21 +17,41 @@ export const STATUS_LABEL: Record<Status, string> = {
   false_positive: 'False positive',
 };
 
-const pad = (value: number): string => String(value).padStart(2, '0');
+let displayFormat = createFormat('local');
+
+function createFormat(timeZone: string): Intl.DateTimeFormat {
+  // en-CA orders the parts year-month-day; hourCycle h23 keeps midnight at 00.
+  return new Intl.DateTimeFormat('en-CA', {
+    ...(timeZone === 'local' ? {} : { timeZone }),
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+}
+
+/** The zone every absolute time is shown in: the config's ui.timeZone ('local' = this machine's). */
+export function setDisplayTimeZone(timeZone: string): void {
+  try {
+    displayFormat = createFormat(timeZone);
+  } catch {
+    displayFormat = createFormat('local');
+  }
+}
 
 /**
- * Local time as `YYYY-MM-DD HH:mm:ss`: sortable, unambiguous across locales,
- * and the shape analysts paste into tickets and SIEM queries.
+ * Time in the configured zone as `YYYY-MM-DD HH:mm:ss`: sortable, unambiguous
+ * across locales, and the shape analysts paste into tickets and SIEM queries.
  */
 export function formatAbsolute(iso: string | null): string {
   if (!iso) return '—';
   const time = Date.parse(iso);
   if (Number.isNaN(time)) return iso;
-  const d = new Date(time);
-  return (
-    `${String(d.getFullYear())}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
-  );
+  const parts = Object.fromEntries(displayFormat.formatToParts(time).map((p) => [p.type, p.value]));
+  return `${parts.year ?? ''}-${parts.month ?? ''}-${parts.day ?? ''} ${parts.hour ?? ''}:${parts.minute ?? ''}:${parts.second ?? ''}`;
 }
 
 /** "12s ago", "5m ago", "3h ago", "4d ago"; `now` comes from a shared ticking clock. */

@@ -1,4 +1,5 @@
 import type { EventPayload, SystemStatus } from '../../../shared/ipc/contract';
+import { setDisplayTimeZone } from '../lib/format';
 import { call, messageOf } from '../transport';
 import type { LoadState, SliceCreator } from './types';
 
@@ -23,6 +24,7 @@ export const createSystemSlice: SliceCreator<SystemSlice> = (set) => ({
     set({ systemState: 'loading', systemError: null });
     try {
       const status = await call('system.status', {});
+      setDisplayTimeZone(status.timeZone);
       set({
         systemStatus: status,
         systemState: 'ready',
