@@ -106,6 +106,7 @@ describe('requestJson', () => {
 
     const truncated = await failure('/truncated');
     expect(truncated.kind).toBe('malformed');
+    expect(truncated.message).toMatch(/expected JSON, got invalid or cut-off JSON/);
 
     const redirect = await failure('/redirect');
     expect(redirect.message).toMatch(/redirected .* check the base URL/);

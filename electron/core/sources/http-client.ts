@@ -96,7 +96,11 @@ export async function requestJson(url: string, options: RequestOptions, clock: C
     try {
       body = JSON.parse(text) as unknown;
     } catch {
-      const kind = contentType.includes('html') ? 'an HTML page' : `non-JSON ${contentType || 'text'}`;
+      const kind = contentType.includes('html')
+        ? 'an HTML page'
+        : contentType.includes('json')
+          ? 'invalid or cut-off JSON'
+          : `non-JSON ${contentType || 'text'}`;
       const ok = response.status < 400;
       const status = ok ? '' : ` (HTTP ${response.status})`;
       throw new SourceError(
@@ -228,7 +232,7 @@ function vendorMessage(body: unknown): string | null {
     const text = first.detail ?? first.title ?? first.message;
     if (typeof text === 'string') return text.slice(0, 300);
   }
-  for (const key of ['error_description', 'message', 'error', 'detail', 'description']) {
+  for (const key of ['error_description', 'message', 'error', 'detail', 'description', 'statusText']) {
     if (typeof record[key] === 'string') return record[key].slice(0, 300);
   }
   return null;
