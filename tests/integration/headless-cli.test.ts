@@ -3,38 +3,21 @@
  * its CLI, which prints the URL, survives hostile input on both ports, and
  * stops cleanly on SIGTERM.
  */
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { ServeProcess } from '../helpers/serve-process';
+import { startServe } from '../helpers/serve-process';
 import { tempDir } from '../helpers/temp-dir';
 
 const dir = tempDir('vigil-cli-');
-let child: ChildProcessWithoutNullStreams;
-let output = '';
+let serve: ServeProcess;
 let url = '';
 let webhook = '';
 const token = 'cli-test-webhook-token-123';
-
-function waitForOutput(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} in output:\n${output}`)), timeoutMs);
-    const check = () => {
-      const match = pattern.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        child.stdout.off('data', check);
-        resolve(match);
-      }
-    };
-    child.stdout.on('data', check);
-    check();
-  });
-}
 
 function rawRequest(port: number, payload: string): Promise<string> {
   return new Promise((resolve) => {
@@ -49,40 +32,24 @@ function rawRequest(port: number, payload: string): Promise<string> {
 beforeAll(async () => {
   const configFile = join(dir.path, 'seed.json');
   writeFileSync(configFile, JSON.stringify({ webhook: { token, maxBodyBytes: 2048 } }));
-  child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'electron/server/cli.ts',
-      '--data-dir',
-      join(dir.path, 'data'),
-      '--port',
-      '0',
-      '--webhook-port',
-      '0',
-      '--config',
-      configFile,
-    ],
-    { env: { ...process.env, VIGIL_PIN: '11223344', VIGIL_API_TOKEN: 'cli-api-token-123456' } },
+  serve = startServe(
+    ['--data-dir', join(dir.path, 'data'), '--port', '0', '--webhook-port', '0', '--config', configFile],
+    { VIGIL_PIN: '11223344', VIGIL_API_TOKEN: 'cli-api-token-123456' },
   );
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  url = (await waitForOutput(/Open:\s+(http:\/\/127\.0\.0\.1:\d+)/))[1]!;
-  webhook = (await waitForOutput(/Webhook:\s+(http:\/\/127\.0\.0\.1:\d+)\/api\/alert/))[1]!;
+  ({ url, webhook } = await serve.urls());
 });
 
 afterAll(() => {
-  if (child.exitCode === null) child.kill('SIGKILL');
+  if (serve.child.exitCode === null) serve.child.kill('SIGKILL');
   dir.remove();
 });
 
 describe('npm run serve', () => {
   it('prints where to open it and keeps secrets it was given out of its output', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(output).toContain('Data dir:');
-    expect(output).not.toContain('cli-api-token-123456');
-    expect(output).not.toContain('11223344');
+    expect(serve.output()).toContain('Data dir:');
+    expect(serve.output()).not.toContain('cli-api-token-123456');
+    expect(serve.output()).not.toContain('11223344');
   });
 
   it('survives garbage on both ports and still serves good requests', async () => {
@@ -112,7 +79,7 @@ describe('npm run serve', () => {
       });
       expect([202, 400, 413]).toContain(res.status);
     }
-    expect(child.exitCode).toBeNull();
+    expect(serve.child.exitCode).toBeNull();
     const good = await fetch(`${webhook}/api/alert`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}` },
@@ -130,8 +97,7 @@ describe('npm run serve', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).toBe(0);
   });
 });
