@@ -107,6 +107,7 @@ export async function requestJson(url: string, options: RequestOptions, clock: C
         ok ? 'malformed' : statusKind(response.status),
         `${target}: expected JSON, got ${kind}${status}`,
         retryAfter(response, clock),
+        response.status,
       );
     }
   }
@@ -116,6 +117,7 @@ export async function requestJson(url: string, options: RequestOptions, clock: C
       statusKind(response.status),
       `${target}: HTTP ${response.status}${detail ? ` — ${detail}` : ''}`,
       retryAfter(response, clock),
+      response.status,
     );
   }
   return { status: response.status, headers: response.headers, body };

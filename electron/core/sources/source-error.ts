@@ -13,6 +13,8 @@ export class SourceError extends Error {
     message: string,
     /** From Retry-After (or the vendor's own retry hint), when given. */
     readonly retryAfterMs?: number,
+    /** The HTTP status, when the vendor answered with one. */
+    readonly status?: number,
   ) {
     super(message);
   }
