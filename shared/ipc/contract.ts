@@ -149,10 +149,11 @@ export const methods = {
   ),
   /**
    * Adds or replaces a source (validated by the config schema; errors name the
-   * key). A secret field left out or empty keeps the stored secret.
+   * key). A secret field left out or empty keeps the stored secret. With
+   * `create`, an id already in use is refused instead of replaced.
    */
   'sources.upsert': method(
-    z.object({ source: z.record(z.string(), z.unknown()) }).strict(),
+    z.object({ source: z.record(z.string(), z.unknown()), create: z.boolean().optional() }).strict(),
     sourceViewSchema,
   ),
   /** Removes a source; its incidents and raw events stay. */

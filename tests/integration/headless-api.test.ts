@@ -286,3 +286,50 @@ describe('demo feed', () => {
     }
   });
 });
+
+describe('sources over the contract', () => {
+  it('adds a source with its secret sealed, keeps the secret on edit, refuses a taken id on create', async () => {
+    const source = {
+      id: 'di-x',
+      kind: 'deepinstinct',
+      name: 'DI',
+      baseUrl: 'http://127.0.0.1:9',
+      apiKey: 'k-123456',
+    };
+    const created = await app.rpc('sources.upsert', { source, create: true });
+    expect(created.body).toMatchObject({
+      ok: true,
+      value: { id: 'di-x', secrets: { apiKey: true }, settings: { baseUrl: 'http://127.0.0.1:9' } },
+    });
+    expect(JSON.stringify(created.body)).not.toContain('k-123456');
+
+    const again = await app.rpc('sources.upsert', { source, create: true });
+    expect(again.body).toMatchObject({ ok: false, error: { code: 'bad_request', message: /^source\.id:/ } });
+
+    const edited = await app.rpc('sources.upsert', {
+      source: { ...source, name: 'Deep Instinct', apiKey: '' },
+    });
+    expect(edited.body).toMatchObject({
+      ok: true,
+      value: { name: 'Deep Instinct', secrets: { apiKey: true } },
+    });
+
+    const bad = await app.rpc('sources.upsert', { source: { ...source, baseUrl: 'ftp://x' } });
+    expect(bad.body).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', message: /source\.baseUrl:/ },
+    });
+
+    const test = await app.rpc('sources.test', { id: 'di-x' });
+    expect(test.body).toMatchObject({ ok: true, value: { ok: false, message: /connection refused/ } });
+
+    expect((await app.rpc('sources.remove', { id: 'di-x' })).body).toEqual({
+      ok: true,
+      value: { removed: true },
+    });
+    expect((await app.rpc('sources.test', { id: 'di-x' })).body).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+  });
+});

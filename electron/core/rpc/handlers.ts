@@ -161,9 +161,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return deps.sources.view(config.sources.find((s) => s.id === id)!);
     },
 
-    'sources.upsert': ({ source: input }) => {
+    'sources.upsert': ({ source: input, create }) => {
       const existing = deps.config.get().sources.find((s) => s.id === input.id) as
         Record<string, unknown> | undefined;
+      if (create && existing) {
+        throw new ContractError('bad_request', 'source.id: another source already uses this id');
+      }
       const merged: Record<string, unknown> = { ...input };
       for (const field of SOURCE_SECRET_FIELDS) {
         // A form never sees stored secrets, so an empty field means "keep it".

@@ -1,19 +1,15 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
 import type { SourceView } from '../../../shared/ipc/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { TimeAgo } from '../components/TimeAgo';
-import { formatAbsolute, formatCount } from '../lib/format';
+import { SourceForm } from '../components/SourceForm';
+import { SourceRow, describeResult } from '../components/SourceRow';
 import { useStore } from '../store';
+import '../styles/sources.css';
 
-const KIND_LABEL: Record<SourceView['kind'], string> = {
-  sentinelone: 'SentinelOne',
-  maxpatrol: 'MaxPatrol',
-  deepinstinct: 'Deep Instinct',
-  webhook: 'Webhook',
-  demo: 'Demo feed',
-};
+/** Which form is open: a new source, or a snapshot of the one being edited (it may change underneath). */
+type FormState = { mode: 'new' } | { mode: 'edit'; source: SourceView } | null;
 
 export function SourcesView() {
   const s = useStore(
@@ -23,18 +19,56 @@ export function SourcesView() {
       sourcesError: state.sourcesError,
       sourcesBusy: state.sourcesBusy,
       sourceActionError: state.sourceActionError,
+      sourceResults: state.sourceResults,
+      sourceRunning: state.sourceRunning,
       demoBusy: state.demoBusy,
       demoError: state.demoError,
       loadSources: state.loadSources,
       setSourceEnabled: state.setSourceEnabled,
       startDemoFeed: state.startDemoFeed,
+      testSource: state.testSource,
+      pollSource: state.pollSource,
+      removeSource: state.removeSource,
+      clearSourceResult: state.clearSourceResult,
     })),
   );
+  const [form, setForm] = useState<FormState>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const addRef = useRef<HTMLButtonElement>(null);
+  const openerRef = useRef<HTMLElement | null>(null);
+  const formWasOpen = useRef(false);
 
   useEffect(() => {
     // Health times (next run, last success) move on their own; a visit deserves a fresh read.
     void useStore.getState().loadSources();
   }, []);
+
+  useEffect(() => {
+    if (form) {
+      formWasOpen.current = true;
+      return;
+    }
+    if (!formWasOpen.current) return;
+    formWasOpen.current = false;
+    // Back to the button that opened the form; if its row is gone, to "Add source".
+    const opener = openerRef.current;
+    openerRef.current = null;
+    (opener?.isConnected ? opener : addRef.current)?.focus();
+  }, [form]);
+
+  const existingIds = useMemo(() => s.sources.map((source) => source.id), [s.sources]);
+
+  const openForm = (next: FormState, opener: HTMLElement | null): void => {
+    openerRef.current = opener;
+    setForm(next);
+  };
+
+  const run = async (id: string, action: (id: string) => Promise<void>): Promise<void> => {
+    await action(id);
+    const result = useStore.getState().sourceResults[id];
+    const name = useStore.getState().sources.find((source) => source.id === id)?.name ?? id;
+    if (result) setAnnouncement(`${name}: ${describeResult(result)}`);
+  };
 
   const empty = s.sources.length === 0;
 
@@ -54,8 +88,22 @@ export function SourcesView() {
         >
           Refresh
         </button>
+        <button
+          ref={addRef}
+          type="button"
+          className="btn btn-small btn-primary"
+          onClick={(e) => {
+            openForm({ mode: 'new' }, e.currentTarget);
+          }}
+          data-testid="source-add"
+        >
+          Add source
+        </button>
       </div>
       <div className="view-body">
+        <div className="sources-sr-only" role="status" aria-live="polite">
+          {announcement}
+        </div>
         {s.sourcesState === 'error' && (
           <ErrorNotice
             title="Could not load sources"
@@ -71,25 +119,36 @@ export function SourcesView() {
           <div className="placeholder">
             <p className="empty-title">No sources configured.</p>
             <p className="muted">
-              Start the demo feed to see Vigil at work with generated incidents. Connectors for SentinelOne,
-              MaxPatrol and Deep Instinct will be added here; any other product can POST to the webhook shown
-              in Settings.
+              Add a SentinelOne, MaxPatrol or Deep Instinct connection for Vigil to poll, or a webhook for any
+              other product that can POST JSON. To see Vigil at work first, start the demo feed: it generates
+              realistic incidents.
             </p>
-            <button
-              type="button"
-              className="btn btn-primary"
-              onClick={() => void s.startDemoFeed()}
-              disabled={s.demoBusy}
-              data-testid="sources-start-demo"
-            >
-              {s.demoBusy ? 'Starting…' : 'Start demo feed'}
-            </button>
+            <div className="card-actions">
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={(e) => {
+                  openForm({ mode: 'new' }, e.currentTarget);
+                }}
+              >
+                Add source
+              </button>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => void s.startDemoFeed()}
+                disabled={s.demoBusy}
+                data-testid="sources-start-demo"
+              >
+                {s.demoBusy ? 'Starting…' : 'Start demo feed'}
+              </button>
+            </div>
           </div>
         )}
 
         {!empty && (
           <div className="table-wrap">
-            <table className="table" data-testid="sources-table">
+            <table className="table sources-table" data-testid="sources-table">
               <thead>
                 <tr>
                   <th scope="col">Name</th>
@@ -105,6 +164,7 @@ export function SourcesView() {
                   <th scope="col" className="num">
                     Events
                   </th>
+                  <th scope="col">Actions</th>
                 </tr>
               </thead>
               <tbody>
@@ -112,8 +172,25 @@ export function SourcesView() {
                   <SourceRow
                     key={source.id}
                     source={source}
-                    busy={s.sourcesBusy.includes(source.id)}
+                    toggling={s.sourcesBusy.includes(source.id)}
+                    running={s.sourceRunning[source.id]}
+                    result={s.sourceResults[source.id]}
                     onToggle={s.setSourceEnabled}
+                    onEdit={(editing, opener) => {
+                      openForm({ mode: 'edit', source: editing }, opener);
+                    }}
+                    onTest={(id) => run(id, s.testSource)}
+                    onPoll={(id) => run(id, s.pollSource)}
+                    onRemove={async (id) => {
+                      const removed = await s.removeSource(id);
+                      if (removed) {
+                        setAnnouncement(`${source.name} removed`);
+                        // The row and its buttons are gone; keep focus in the view.
+                        addRef.current?.focus();
+                      }
+                      return removed;
+                    }}
+                    onDismissResult={s.clearSourceResult}
                   />
                 ))}
               </tbody>
@@ -121,63 +198,20 @@ export function SourcesView() {
           </div>
         )}
       </div>
+
+      {form && (
+        <SourceForm
+          original={form.mode === 'edit' ? form.source : null}
+          existingIds={existingIds}
+          onSaved={(saved) => {
+            setAnnouncement(`${saved.name} saved`);
+            setForm(null);
+          }}
+          onCancel={() => {
+            setForm(null);
+          }}
+        />
+      )}
     </section>
-  );
-}
-
-interface SourceRowProps {
-  source: SourceView;
-  busy: boolean;
-  onToggle: (id: string, enabled: boolean) => Promise<void>;
-}
-
-function SourceRow({ source, busy, onToggle }: SourceRowProps) {
-  const { health } = source;
-  return (
-    <tr data-testid="source-row" data-id={source.id}>
-      <td>
-        <div>{source.name}</div>
-        <div className="mono muted small">{source.id}</div>
-      </td>
-      <td>{KIND_LABEL[source.kind]}</td>
-      <td>
-        <label className="switch">
-          <input
-            type="checkbox"
-            role="switch"
-            checked={source.enabled}
-            disabled={busy}
-            onChange={(e) => void onToggle(source.id, e.target.checked)}
-            aria-label={`${source.enabled ? 'Disable' : 'Enable'} ${source.name}`}
-          />
-          <span className="switch-track" aria-hidden="true" />
-        </label>
-      </td>
-      <td>
-        <span className={`health health-${health.state}`}>
-          <span className="health-dot" aria-hidden="true" />
-          {health.state}
-        </span>
-      </td>
-      <td>
-        <TimeAgo iso={health.lastSuccess} />
-      </td>
-      <td className="cell-error">
-        {health.lastError ? (
-          <span title={health.lastErrorAt ? `At ${formatAbsolute(health.lastErrorAt)}` : undefined}>
-            {health.lastError}
-          </span>
-        ) : (
-          <span className="muted">—</span>
-        )}
-      </td>
-      <td className={`num mono${health.consecutiveFailures > 0 ? ' text-danger' : ''}`}>
-        {health.consecutiveFailures}
-      </td>
-      <td className="mono" title={formatAbsolute(health.nextRun)}>
-        {health.nextRun ? formatAbsolute(health.nextRun) : '—'}
-      </td>
-      <td className="num mono">{formatCount(health.eventsTotal)}</td>
-    </tr>
   );
 }
