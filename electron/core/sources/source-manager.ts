@@ -86,7 +86,8 @@ export class SourceManager implements Service {
     let state: SourceHealth['state'] = 'idle';
     if (!source.enabled) state = 'disabled';
     else if (stored.consecutiveFailures > 0) state = 'error';
-    else if (running) state = stored.lastSuccess ? 'ok' : 'running';
+    else if (stored.lastSuccess) state = 'ok';
+    else if (running) state = 'running';
     const settings: Record<string, unknown> = {};
     const secrets: Record<string, boolean> = {};
     for (const [key, value] of Object.entries(source)) {
@@ -130,6 +131,12 @@ export class SourceManager implements Service {
     }
     if (!runner.pollNow) return { ok: true, events: 0, message: 'this source is not polled' };
     return runner.pollNow();
+  }
+
+  /** A webhook source received `events` new alerts: its health shows it like a successful poll. */
+  recordReceived(sourceId: string, events: number): void {
+    const source = this.deps.config.get().sources.find((s) => s.id === sourceId);
+    if (source) this.recordSuccess(source, events, null);
   }
 
   /** Checks a source's address and credentials without ingesting anything. */
