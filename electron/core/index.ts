@@ -129,6 +129,7 @@ export function createCore(options: CoreOptions): Core {
     bus,
     dedupWindowSec: () => config.get().routing.dedupWindowSec,
     onCountsChanged,
+    onCommitted: (events) => backup.recordEvents(events),
   });
 
   // The listener is never open: without a configured token, one is generated and kept as a secret.
@@ -163,7 +164,19 @@ export function createCore(options: CoreOptions): Core {
     logger.child('webhook'),
   );
 
-  const backup = new BackupService();
+  const backup = new BackupService({
+    db,
+    bus,
+    config,
+    clock,
+    logger: logger.child('backup'),
+    dir: paths.backup,
+    openDatabase: (file) =>
+      openDatabase(file, {
+        ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+      }),
+    counts: () => incidents.counts(),
+  });
 
   const host = new ServiceHost(logger.child('host'));
   host.add(backup);

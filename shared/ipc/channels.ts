@@ -31,6 +31,7 @@ export const PUSH_EVENTS = [
   'sources.changed',
   'system.counts',
   'backup.progress',
+  'backup.restored',
   'ui.focusIncident',
 ] as const;
 

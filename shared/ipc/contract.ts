@@ -81,6 +81,17 @@ export const backupListSchema = z.object({
   snapshots: z.array(backupFileSchema),
   /** Raw-event day files in backup/events (YYYY-MM-DD.jsonl, .jsonl.gz once the day closed), newest first. */
   eventDays: z.array(backupFileSchema.extend({ day: z.string(), gzipped: z.boolean() })),
+  /** Whether raw-event day files are being written, and the last snapshot. */
+  health: z.object({
+    events: z.object({
+      ok: z.boolean(),
+      lastError: z.string().nullable(),
+      lastErrorAt: z.string().nullable(),
+      linesLost: z.number().int(),
+    }),
+    lastSnapshot: z.string().nullable(),
+    lastSnapshotError: z.string().nullable(),
+  }),
 });
 export type BackupList = z.infer<typeof backupListSchema>;
 
@@ -209,6 +220,8 @@ export const events = {
     percent: z.number().min(0).max(100),
     message: z.string(),
   }),
+  /** The database was restored from a snapshot: every view reloads. */
+  'backup.restored': z.object({ name: z.string() }),
   /** The desktop shell asks the UI to show an incident (a notification was clicked). */
   'ui.focusIncident': z.object({ id: z.string() }),
 } as const;

@@ -36,6 +36,8 @@ export function useLiveEvents(): void {
       transport.api.on('system.counts', (counts) => {
         useStore.getState().applyCounts(counts);
       }),
+      // Every window reloads after a restore, not only the one that asked for it.
+      transport.api.on('backup.restored', () => refreshAfterReconnect()),
       transport.api.on('ui.focusIncident', ({ id }) => {
         useStore.getState().focusIncident(id);
       }),

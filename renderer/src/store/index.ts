@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 
+import { createBackupSlice } from './backup-slice';
 import { createIncidentsSlice, resetIncidentRequests } from './incidents-slice';
 import { createSessionSlice } from './session-slice';
 import { createSourcesSlice } from './sources-slice';
@@ -18,6 +19,7 @@ export const useStore = create<StoreState>()((...a) => ({
   ...createSystemSlice(...a),
   ...createIncidentsSlice(...a),
   ...createSourcesSlice(...a),
+  ...createBackupSlice(...a),
 }));
 
 const initialState = useStore.getState();
@@ -35,6 +37,7 @@ export function refreshAfterReconnect(): void {
   void state.loadSystemStatus();
   if (state.listState !== 'idle') void state.loadIncidents();
   if (state.sourcesState !== 'idle') void state.loadSources();
+  if (state.backupListState !== 'idle') void state.loadBackups();
   void state.refreshDetail();
 }
 
@@ -43,3 +46,4 @@ export type { ViewId } from './ui-slice';
 export { VIEWS } from './ui-slice';
 export type { IncidentFilters, IncidentChange } from './incidents-slice';
 export type { Phase } from './session-slice';
+export type { BackupOutcome, BackupProgress } from './backup-slice';

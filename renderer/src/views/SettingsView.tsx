@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
+import { BackupPanel } from '../components/BackupPanel';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { formatAbsolute } from '../lib/format';
@@ -137,6 +138,8 @@ export function SettingsView() {
           </div>
         </section>
 
+        <BackupPanel />
+
         <section className="card" aria-labelledby="services-title">
           <h2 id="services-title" className="card-title">
             Services
@@ -180,8 +183,8 @@ export function SettingsView() {
           </h2>
           <p className="muted">
             Source credentials, routing rules and quiet hours, deduplication window and silences, AI triage
-            (endpoint, model, token budget), masking of sensitive values, backups and retention, the web UI
-            PIN and the time zone will be edited on this page.
+            (endpoint, model, token budget), masking of sensitive values, backup retention, the web UI PIN and
+            the time zone will be edited on this page.
           </p>
         </section>
       </div>
