@@ -233,6 +233,8 @@ export const configSchema = z
         /** IANA zone (e.g. Europe/Moscow) times are shown and off-hours judged in; 'local' = this machine's. */
         timeZone: timeZoneSchema.default('local'),
         setupDone: z.boolean().default(false),
+        /** Desktop app: start when the user logs in (off by default). */
+        startAtLogin: z.boolean().default(false),
       })
       .strict()
       .prefault({}),
