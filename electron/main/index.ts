@@ -4,7 +4,7 @@
  * types only; this file only connects those decisions to the real APIs.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +32,7 @@ import type { Logger } from '../core/logger';
 import { createAppOrigin } from './app-origin';
 import type { AppOrigin } from './app-origin';
 import { forwardEvents, registerContract, sendEvent, trustedSenderCheck } from './ipc-registry';
+import { autostartCommand, autostartDir, startAtLoginController } from './login-item';
 import { missingBindingMessage, resolveSqliteBinding } from './native-binding';
 import { incidentNotice } from './notifications';
 import type { IncidentNotice } from './notifications';
@@ -264,6 +265,21 @@ async function main(): Promise<void> {
     fail('Vigil could not start', error);
     await shutdown.run('startup failed', 1);
     return;
+  }
+
+  // Only an installed app starts at login: in development execPath is the bare Electron binary.
+  if (app.isPackaged) {
+    const setStartAtLogin = startAtLoginController(
+      {
+        platform: process.platform,
+        setLoginItemSettings: (settings) => app.setLoginItemSettings(settings),
+        autostartDir: autostartDir(process.env, homedir()),
+        command: autostartCommand(process.env, process.execPath),
+      },
+      (error) => log.warn('could not change start at login', { error }),
+    );
+    setStartAtLogin(core.config.get().ui.startAtLogin);
+    core.config.onChange((config) => setStartAtLogin(config.ui.startAtLogin));
   }
 
   registerContract({

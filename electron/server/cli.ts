@@ -1,6 +1,7 @@
 /**
  * `npm run serve -- [--data-dir DIR] [--host 127.0.0.1] [--port 8787]
- *  [--webhook-port 8788] [--config FILE] [--reset-pin]`
+ *  [--webhook-host HOST] [--webhook-port 8788] [--config FILE]
+ *  [--import-config FILE] [--reset-pin]`
  *
  * The headless shell: the same core as the desktop app under plain Node,
  * serving the UI and the contract over HTTP. Prints the URL to open.
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import Conf from 'conf';
 
 import { ConfigError } from '../../shared/config';
+import { importSeedConfig } from '../core/config/seed-import';
 import { createCore, defaultDataDir, storeBackend } from '../core/index';
 import type { Core } from '../core/index';
 import { createHttpShell } from './http-server';
@@ -23,8 +25,11 @@ const USAGE = `Usage: npm run serve -- [options]
                        (default: $APP_DATA_DIR or ${defaultDataDir('headless')})
   --host HOST          address of the web UI and API (default 127.0.0.1)
   --port PORT          port of the web UI and API (default 8787)
+  --webhook-host HOST  address of the webhook listener for this run (default from config, 127.0.0.1)
   --webhook-port PORT  port of the webhook listener (default from config, 8788)
   --config FILE        a config JSON document applied over the stored config at start
+  --import-config FILE import the old scripts' config/config.json into the stored config,
+                       print what was imported and what was not (and why), then start
   --reset-pin          generate a new web UI PIN and print it
   --help               show this help
 Environment: VIGIL_API_TOKEN (API bearer token), VIGIL_PIN (web UI PIN), APP_DATA_DIR.`;
@@ -42,6 +47,23 @@ function parsePort(value: string | undefined, name: string, fallback?: number): 
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     fail(`${name} must be a port number (0-65535), got "${value}"`);
   return port;
+}
+
+/**
+ * The version from package.json, which sits two levels up both from the built
+ * out/main/server.js and from electron/server/cli.ts; npm's environment is not
+ * there under systemd or Docker.
+ */
+function readVersion(): string {
+  try {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const pkg = JSON.parse(readFileSync(join(here, '..', '..', 'package.json'), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
 }
 
 function findStaticDir(): string | null {
@@ -63,6 +85,39 @@ function readSeed(file: string): unknown {
   }
 }
 
+const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+
+/**
+ * --import-config: maps the old scripts' config into the stored config and
+ * reports each key. Exits with 2 when the file cannot be read or parsed, or
+ * when nothing in it could be mapped; otherwise the server starts as usual.
+ */
+function importConfigFile(core: Core, file: string): void {
+  const path = resolve(file);
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    fail(
+      code === 'ENOENT'
+        ? `--import-config ${file}: no such file`
+        : error instanceof SyntaxError
+          ? `--import-config ${file}: not valid JSON (${error.message})`
+          : `--import-config ${file}: cannot read it (${(error as Error).message})`,
+    );
+  }
+  const { imported, unmapped } = importSeedConfig(document, core.config);
+  const lines = [`Imported from ${path}: ${imported.length} setting(s)`];
+  lines.push(...imported.map((line) => `  + ${line}`));
+  if (unmapped.length > 0) {
+    lines.push(`Not imported: ${unmapped.length} key(s)`);
+    lines.push(...unmapped.map(({ key, reason }) => `  - ${key}: ${reason}`));
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (imported.length === 0) fail(`--import-config ${file}: nothing could be imported`);
+}
+
 async function main(): Promise<void> {
   let args;
   try {
@@ -71,8 +126,10 @@ async function main(): Promise<void> {
         'data-dir': { type: 'string' },
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'string' },
+        'webhook-host': { type: 'string' },
         'webhook-port': { type: 'string' },
         config: { type: 'string' },
+        'import-config': { type: 'string' },
         'reset-pin': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -88,7 +145,7 @@ async function main(): Promise<void> {
   const dataDir = resolve(args['data-dir'] ?? defaultDataDir('headless'));
   const port = parsePort(args.port, '--port', 8787)!;
   const webhookPort = parsePort(args['webhook-port'], '--webhook-port');
-  const version = process.env.npm_package_version ?? '0.0.0';
+  const version = readVersion();
 
   let core: Core;
   let hadWebhookToken = false;
@@ -106,13 +163,17 @@ async function main(): Promise<void> {
       version,
       configBackend: storeBackend(store),
       ...(args.config ? { seedConfig: readSeed(args.config) } : {}),
-      ...(webhookPort !== undefined ? { webhook: { port: webhookPort } } : {}),
+      webhook: {
+        ...(args['webhook-host'] !== undefined ? { host: args['webhook-host'] } : {}),
+        ...(webhookPort !== undefined ? { port: webhookPort } : {}),
+      },
       logEcho: process.env.VIGIL_LOG_STDOUT === '1' ? (line) => process.stdout.write(line) : undefined,
     });
   } catch (error) {
     if (error instanceof ConfigError) fail(`the configuration is not valid: ${error.message}`);
     fail((error as Error).message, 1);
   }
+  if (args['import-config'] !== undefined) importConfigFile(core, args['import-config']);
   const logger = core.logger.child('server');
   const notices: string[] = [];
   const webhookToken = core.config.resolveSecret(core.config.get().webhook.token);
@@ -161,8 +222,12 @@ async function main(): Promise<void> {
     `  Data dir: ${dataDir}`,
     ...notices.map((n) => `  ${n}`),
   ];
-  if (!['127.0.0.1', '::1', 'localhost'].includes(args.host)) {
+  if (!LOOPBACK.includes(args.host)) {
     lines.push(`  WARNING: bound to ${args.host}, reachable from other machines; put TLS in front of it.`);
+  }
+  const webhookHost = args['webhook-host'];
+  if (webhookHost !== undefined && !LOOPBACK.includes(webhookHost)) {
+    lines.push(`  WARNING: the webhook listens on ${webhookHost}, reachable from other machines.`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   logger.info('headless shell listening', { url });

@@ -48,6 +48,9 @@ describe('npm run serve', () => {
   it('prints where to open it and keeps secrets it was given out of its output', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(serve.output()).toContain('Data dir:');
+    // The version comes from package.json, not from npm's environment (absent under systemd).
+    expect(serve.output()).toMatch(/Vigil \d+\.\d+\.\d+ \(headless\)/);
+    expect(serve.output()).not.toContain('Vigil 0.0.0');
     expect(serve.output()).not.toContain('cli-api-token-123456');
     expect(serve.output()).not.toContain('11223344');
   });
