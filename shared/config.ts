@@ -207,6 +207,8 @@ export const configSchema = z
         model: z.string().default('gpt-4o-mini'),
         minSeverity: severitySchema.default('medium'),
         timeoutSec: z.number().int().min(1).max(600).default(60),
+        /** Most tokens one answer may use. */
+        maxTokens: z.number().int().min(64).max(32_000).default(1200),
         dailyTokenBudget: z.number().int().min(0).default(200_000),
       })
       .strict()

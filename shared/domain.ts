@@ -172,3 +172,23 @@ export const sourceHealthSchema = z.object({
   eventsTotal: z.number().int(),
 });
 export type SourceHealth = z.infer<typeof sourceHealthSchema>;
+
+/** An LLM triage of one incident, stored with how it was made; shown with real values restored. */
+export const analysisSchema = z.object({
+  state: z.enum(['pending', 'done', 'failed', 'skipped']),
+  summary: z.string().nullable(),
+  severityAssessment: z.object({ severity: severitySchema, rationale: z.string() }).nullable(),
+  mitigationSteps: z.array(z.string()),
+  investigationSteps: z.array(z.string()),
+  /** 0 (a guess) to 1 (certain), as the model judged it. */
+  confidence: z.number().min(0).max(1).nullable(),
+  model: z.string().nullable(),
+  promptTokens: z.number().int().nullable(),
+  completionTokens: z.number().int().nullable(),
+  latencyMs: z.number().int().nullable(),
+  /** True when the answer was reused from an earlier incident with the same fingerprint. */
+  cached: z.boolean(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Analysis = z.infer<typeof analysisSchema>;

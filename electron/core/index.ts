@@ -21,6 +21,7 @@ import { createRawEventsRepo } from './db/repos/raw-events-repo';
 import { createSourceStatesRepo } from './db/repos/source-states-repo';
 import { createTimelineRepo } from './db/repos/timeline-repo';
 import { EventBus } from './event-bus';
+import { AnalystService } from './ai/analyst-service';
 import { BackupService } from './backup/backup-service';
 import { createIdGenerator } from './ids';
 import { dataPaths } from './paths';
@@ -179,7 +180,10 @@ export function createCore(options: CoreOptions): Core {
   });
 
   const host = new ServiceHost(logger.child('host'));
+  const analyst = new AnalystService();
+
   host.add(backup);
+  host.add(analyst);
   host.add(webhook);
   host.add(sources);
 
@@ -195,6 +199,7 @@ export function createCore(options: CoreOptions): Core {
       timeline,
       sources,
       backup,
+      analyst,
       webhook,
       host,
       bus,

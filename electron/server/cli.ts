@@ -197,7 +197,16 @@ async function main(): Promise<void> {
     notices.push(`Web UI PIN (generated, shown once; set VIGIL_PIN or use --reset-pin): ${pin}`);
   }
 
-  const shell = createHttpShell({ core, staticDir: findStaticDir(), apiToken, pin, logger });
+  const envPin = process.env.VIGIL_PIN;
+  const fallbackPin = pin;
+  const shell = createHttpShell({
+    core,
+    staticDir: findStaticDir(),
+    apiToken,
+    // VIGIL_PIN wins; otherwise the stored PIN, so a PIN changed in Settings applies at the next login.
+    pin: () => envPin ?? core.config.resolveSecret(core.config.get().ui.pin) ?? fallbackPin,
+    logger,
+  });
   try {
     await core.start();
   } catch (error) {

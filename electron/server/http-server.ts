@@ -22,7 +22,8 @@ export interface HttpServerOptions {
   /** The built renderer (out/renderer); null serves a page saying how to build it. */
   staticDir: string | null;
   apiToken: string;
-  pin: string;
+  /** The PIN or passphrase the browser logs in with; read at each login so a change applies at once. */
+  pin: () => string;
   logger: Logger;
   now?: () => number;
   sessionTtlMs?: number;
@@ -73,7 +74,7 @@ export function createHttpShell(options: HttpServerOptions): HttpShell {
   const sseClients = new Set<ServerResponse>();
   const { core, logger } = options;
   core.redact(options.apiToken);
-  core.redact(options.pin);
+  core.redact(options.pin());
 
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
@@ -156,7 +157,9 @@ export function createHttpShell(options: HttpServerOptions): HttpShell {
     const body = await readJson(req, 4096);
     const pin =
       body.ok && body.value && typeof body.value === 'object' ? (body.value as { pin?: unknown }).pin : null;
-    if (typeof pin !== 'string' || !safeEqual(pin, options.pin)) {
+    const expected = options.pin();
+    core.redact(expected);
+    if (typeof pin !== 'string' || !safeEqual(pin, expected)) {
       const entry =
         failures && now() - failures.first < LOGIN_WINDOW_MS ? failures : { first: now(), count: 0 };
       entry.count += 1;

@@ -24,10 +24,16 @@ export const RPC_METHODS = [
   'backup.list',
   'backup.restore',
   'config.importSeed',
+  'settings.get',
+  'settings.update',
+  'ai.analyze',
+  'ai.test',
+  'ai.status',
 ] as const;
 
 export const PUSH_EVENTS = [
   'incidents.changed',
+  'incidents.analysis',
   'sources.changed',
   'system.counts',
   'backup.progress',

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 
 import {
+  analysisSchema,
   incidentListItemSchema,
   incidentSchema,
   rawEventSchema,
@@ -99,7 +100,53 @@ export const incidentDetailSchema = z.object({
   incident: incidentSchema,
   timeline: z.array(timelineEntrySchema),
   events: z.array(rawEventSchema),
+  /** The latest AI analysis, with real values restored; null when none was made. */
+  analysis: analysisSchema.nullable(),
 });
+
+/**
+ * The settings the UI may read and change: the config minus sources and
+ * channels (they have their own methods), with every secret replaced by
+ * whether it is set.
+ */
+export const settingsViewSchema = z.object({
+  webhook: z.object({
+    host: z.string(),
+    port: z.number().int(),
+    maxBodyBytes: z.number().int(),
+    rateLimitPerMin: z.number().int(),
+    tokenSet: z.boolean(),
+  }),
+  ai: z.object({
+    enabled: z.boolean(),
+    baseUrl: z.string(),
+    model: z.string(),
+    minSeverity: severitySchema,
+    timeoutSec: z.number().int(),
+    maxTokens: z.number().int(),
+    dailyTokenBudget: z.number().int(),
+    apiKeySet: z.boolean(),
+  }),
+  sanitizer: z.object({ enabled: z.boolean(), classes: z.array(z.string()), allow: z.array(z.string()) }),
+  backup: z.object({ retentionDays: z.number().int(), dbSnapshotHour: z.number().int() }),
+  routing: z.object({ dedupWindowSec: z.number().int() }),
+  ui: z.object({ timeZone: z.string(), startAtLogin: z.boolean(), pinSet: z.boolean() }),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
+
+export const aiStatusSchema = z.object({
+  enabled: z.boolean(),
+  model: z.string(),
+  baseUrl: z.string(),
+  apiKeySet: z.boolean(),
+  tokensToday: z.number().int(),
+  dailyTokenBudget: z.number().int(),
+  /** Analyses waiting or running. */
+  queued: z.number().int(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+});
+export type AiStatus = z.infer<typeof aiStatusSchema>;
 export type IncidentDetail = z.infer<typeof incidentDetailSchema>;
 
 const listRequest = z
@@ -188,6 +235,30 @@ export const methods = {
     z.object({ name: z.string().min(1).max(200) }).strict(),
     z.object({ restored: z.string(), safetySnapshot: z.string() }),
   ),
+  /** The editable settings, secrets shown only as set / not set. */
+  'settings.get': method(empty, settingsViewSchema),
+  /**
+   * Changes settings: `patch` holds whole sections or single keys of
+   * webhook, ai, sanitizer, backup, routing, ui (e.g. {ai: {model: 'x'}}),
+   * validated by the config schema (errors name the key). A secret given as
+   * an empty string keeps the stored one.
+   */
+  'settings.update': method(
+    z.object({ patch: z.record(z.string(), z.record(z.string(), z.unknown())) }).strict(),
+    settingsViewSchema,
+  ),
+  /** Queues an AI analysis of an incident now (even below the minimum severity). */
+  'ai.analyze': method(
+    z.object({ id: z.string().min(1).max(200), force: z.boolean().optional() }).strict(),
+    z.object({ state: z.enum(['queued', 'cached', 'skipped']), message: z.string() }),
+  ),
+  /** Sends one tiny request to the configured endpoint and says what came back. */
+  'ai.test': method(
+    empty,
+    z.object({ ok: z.boolean(), message: z.string(), model: z.string(), latencyMs: z.number().int() }),
+  ),
+  /** Whether AI analysis is on, today's token use against the budget, the last failure. */
+  'ai.status': method(empty, aiStatusSchema),
   /**
    * Imports a seed-style config (the scripts Vigil replaces: config/config.json
    * with sentinelone, telegram, whatsapp, teams, ai sections). Reports each key
@@ -213,6 +284,11 @@ export const events = {
   /** Counts changed (tray badge, header). */
   'system.counts': systemStatusSchema.shape.counts.extend({
     highestOpenSeverity: severitySchema.nullable(),
+  }),
+  /** An incident's AI analysis changed state (pending, done, failed, skipped); fetch the detail to see it. */
+  'incidents.analysis': z.object({
+    incidentId: z.string(),
+    state: z.enum(['pending', 'done', 'failed', 'skipped']),
   }),
   /** Progress of a backup or restore. */
   'backup.progress': z.object({

@@ -38,7 +38,7 @@ export async function startHeadless(
     core,
     staticDir: options.staticDir ?? null,
     apiToken: TEST_API_TOKEN,
-    pin: TEST_PIN,
+    pin: () => TEST_PIN,
     logger: core.logger.child('server'),
   });
   await core.start();

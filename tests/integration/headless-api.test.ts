@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { IncidentDetail, MethodResponse } from '../../shared/ipc/contract';
+import type { IncidentDetail, MethodResponse, SettingsView } from '../../shared/ipc/contract';
 import type { Headless } from '../helpers/headless';
 import {
   TEST_API_TOKEN,
@@ -331,5 +331,35 @@ describe('sources over the contract', () => {
       ok: false,
       error: { code: 'not_found' },
     });
+  });
+});
+
+describe('settings over the contract', () => {
+  it('shows secrets only as set, keeps them when sent empty, and names a bad key', async () => {
+    const initial = (await app.rpc('settings.get')).body as { value: SettingsView };
+    expect(initial.value.webhook.tokenSet).toBe(true);
+    expect(JSON.stringify(initial.value)).not.toContain(TEST_WEBHOOK_TOKEN);
+
+    const updated = await app.rpc('settings.update', {
+      patch: { ai: { model: 'llama3.1', apiKey: 'sk-test-123456' }, ui: { timeZone: 'Europe/Moscow' } },
+    });
+    expect(updated.body).toMatchObject({
+      ok: true,
+      value: { ai: { model: 'llama3.1', apiKeySet: true }, ui: { timeZone: 'Europe/Moscow' } },
+    });
+    expect(JSON.stringify(updated.body)).not.toContain('sk-test-123456');
+
+    const kept = await app.rpc('settings.update', { patch: { ai: { apiKey: '' } } });
+    expect(kept.body).toMatchObject({ ok: true, value: { ai: { apiKeySet: true } } });
+
+    const bad = await app.rpc('settings.update', { patch: { ui: { timeZone: 'Nowhere/Never' } } });
+    expect(bad.body).toMatchObject({ ok: false, error: { code: 'bad_request', message: /ui\.timeZone/ } });
+    const unknown = await app.rpc('settings.update', { patch: { sources: { x: 1 } } });
+    expect(unknown.body).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', message: /patch\.sources/ },
+    });
+    const status = (await app.rpc('system.status')).body as { value: { timeZone: string } };
+    expect(status.value.timeZone).toBe('Europe/Moscow');
   });
 });

@@ -2,7 +2,7 @@
 import type { Config } from '../../../shared/config';
 import { formatIssues, sourceConfigSchema } from '../../../shared/config';
 import { toListItem } from '../../../shared/domain';
-import type { SetupState, SystemStatus } from '../../../shared/ipc/contract';
+import type { SettingsView, SetupState, SystemStatus } from '../../../shared/ipc/contract';
 import { ContractError } from '../../../shared/ipc/result';
 import type { Clock } from '../clock';
 import type { ConfigStore } from '../config/config-store';
@@ -11,6 +11,7 @@ import type { RawEventsRepo } from '../db/repos/raw-events-repo';
 import type { TimelineRepo } from '../db/repos/timeline-repo';
 import type { EventBus } from '../event-bus';
 import type { ServiceHost } from '../service-host';
+import type { AnalystService } from '../ai/analyst-service';
 import type { BackupService } from '../backup/backup-service';
 import { importSeedConfig } from '../config/seed-import';
 import type { SourceManager } from '../sources/source-manager';
@@ -18,6 +19,42 @@ import { SOURCE_SECRET_FIELDS } from '../sources/source-manager';
 import type { WebhookService } from '../webhook/webhook-service';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { Handlers } from './dispatcher';
+
+const SETTINGS_SECTIONS = ['webhook', 'ai', 'sanitizer', 'backup', 'routing', 'ui'] as const;
+type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
+const SETTINGS_SECRET_FIELDS: Partial<Record<SettingsSection, string[]>> = {
+  webhook: ['token'],
+  ai: ['apiKey'],
+  ui: ['pin'],
+};
+
+function settingsView(config: ConfigStore): SettingsView {
+  const { webhook, ai, sanitizer, backup, routing, ui } = config.get();
+  const set = (value: string | undefined) => Boolean(config.resolveSecret(value));
+  return {
+    webhook: {
+      host: webhook.host,
+      port: webhook.port,
+      maxBodyBytes: webhook.maxBodyBytes,
+      rateLimitPerMin: webhook.rateLimitPerMin,
+      tokenSet: set(webhook.token),
+    },
+    ai: {
+      enabled: ai.enabled,
+      baseUrl: ai.baseUrl,
+      model: ai.model,
+      minSeverity: ai.minSeverity,
+      timeoutSec: ai.timeoutSec,
+      maxTokens: ai.maxTokens,
+      dailyTokenBudget: ai.dailyTokenBudget,
+      apiKeySet: set(ai.apiKey),
+    },
+    sanitizer: { enabled: sanitizer.enabled, classes: sanitizer.classes, allow: sanitizer.allow },
+    backup: { retentionDays: backup.retentionDays, dbSnapshotHour: backup.dbSnapshotHour },
+    routing: { dedupWindowSec: routing.dedupWindowSec },
+    ui: { timeZone: ui.timeZone, startAtLogin: ui.startAtLogin, pinSet: set(ui.pin) },
+  };
+}
 
 /** Raw events shown with an incident; older ones stay in the database and the backups. */
 const DETAIL_EVENTS = 20;
@@ -34,6 +71,7 @@ export interface HandlerDeps {
   timeline: TimelineRepo;
   sources: SourceManager;
   backup: BackupService;
+  analyst: AnalystService;
   webhook: WebhookService;
   host: ServiceHost;
   bus: EventBus;
@@ -122,6 +160,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         incident,
         timeline: deps.timeline.listForIncident(id),
         events: deps.rawEvents.listForIncident(id, DETAIL_EVENTS),
+        analysis: deps.analyst.analysisFor(incident),
       };
     },
 
@@ -211,5 +250,32 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'backup.list': () => deps.backup.list(),
     'backup.restore': ({ name }) => deps.backup.restore(name),
     'config.importSeed': ({ document }) => importSeedConfig(document, deps.config),
+
+    'settings.get': () => settingsView(deps.config),
+
+    'settings.update': ({ patch }) => {
+      for (const [section, values] of Object.entries(patch)) {
+        if (!SETTINGS_SECTIONS.includes(section as SettingsSection)) {
+          throw new ContractError(
+            'bad_request',
+            `patch.${section}: not a settings section (${SETTINGS_SECTIONS.join(', ')})`,
+          );
+        }
+        for (const field of SETTINGS_SECRET_FIELDS[section as SettingsSection] ?? []) {
+          // The UI never holds a stored secret: an empty field means "keep it".
+          if (values[field] === '') delete values[field];
+        }
+      }
+      deps.config.update((draft) => {
+        for (const [section, values] of Object.entries(patch)) {
+          Object.assign(draft[section as SettingsSection], values);
+        }
+      });
+      return settingsView(deps.config);
+    },
+
+    'ai.analyze': ({ id, force }) => deps.analyst.analyze(id, force ?? false),
+    'ai.test': () => deps.analyst.test(),
+    'ai.status': () => deps.analyst.status(),
   };
 }
