@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { BackupPanel } from '../components/BackupPanel';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { PreferencesPanel } from '../components/PreferencesPanel';
 import { formatAbsolute } from '../lib/format';
 import { useStore } from '../store';
 
@@ -137,6 +138,8 @@ export function SettingsView() {
             </button>
           </div>
         </section>
+
+        <PreferencesPanel />
 
         <BackupPanel />
 
