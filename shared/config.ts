@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import { channelKindSchema, severitySchema } from './domain';
+import { severitySchema } from './domain';
 
 /**
  * A secret as it stands in the config document: a literal (only on input; the
@@ -103,18 +103,118 @@ export const sourceConfigSchema = z.discriminatedUnion('kind', [
 ]);
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 
-export const channelConfigSchema = z
+const channelBase = {
+  id: idSchema,
+  name: z.string().min(1).max(120),
+  enabled: z.boolean().default(true),
+  /** Incidents below this severity are not sent here (unless a routing rule says so). */
+  minSeverity: severitySchema.default('high'),
+  /** Mask sensitive values before sending (DESIGN.md §2: masked unless explicitly off). */
+  mask: z.boolean().default(true),
+  /** Only incidents from these source kinds or source ids (empty = all). */
+  sources: z.array(z.string()).default([]),
+  /** Only incidents of these categories (empty = all). */
+  categories: z.array(z.string()).default([]),
+};
+
+export const telegramChannelSchema = z
   .object({
-    id: idSchema,
-    kind: channelKindSchema,
-    name: z.string().min(1).max(120),
-    enabled: z.boolean().default(true),
-    minSeverity: severitySchema.default('high'),
-    /** Mask sensitive values before sending (DESIGN.md §2: masked unless explicitly off). */
-    mask: z.boolean().default(true),
+    ...channelBase,
+    kind: z.literal('telegram'),
+    botToken: secretValueSchema.optional(),
+    /** The Bot API root; a test or air-gapped user points it elsewhere. */
+    apiRoot: httpUrl.default('https://api.telegram.org'),
+    /** The chat that approves new chats and may run admin commands. */
+    adminChatId: z.string().max(64).optional(),
+    /** A chat incidents go to besides the approved ones (kept from the old scripts). */
+    chatId: z.string().max(64).optional(),
+    /** Raw events listed in a message. */
+    eventsInMessage: z.number().int().min(0).max(20).default(5),
   })
-  // Kind-specific settings arrive with the notification work; keep them, typed loosely, until then.
-  .catchall(z.unknown());
+  .strict();
+
+export const teamsChannelSchema = z
+  .object({
+    ...channelBase,
+    kind: z.literal('teams'),
+    webhookUrl: secretValueSchema.optional(),
+    /** 'adaptive': a Workflows (Power Automate) webhook; 'legacy': an Office 365 connector card. */
+    format: z.enum(['adaptive', 'legacy']).default('adaptive'),
+  })
+  .strict();
+
+export const mattermostChannelSchema = z
+  .object({
+    ...channelBase,
+    kind: z.literal('mattermost'),
+    webhookUrl: secretValueSchema.optional(),
+    channel: z.string().max(200).optional(),
+    username: z.string().max(100).default('Vigil'),
+    iconUrl: httpUrl.optional(),
+  })
+  .strict();
+
+export const emailChannelSchema = z
+  .object({
+    ...channelBase,
+    kind: z.literal('email'),
+    smtp: z
+      .object({
+        host: z.string().min(1).default('localhost'),
+        port: z.number().int().min(1).max(65_535).default(587),
+        /** True for implicit TLS (465); otherwise STARTTLS when offered. */
+        secure: z.boolean().default(false),
+        user: z.string().optional(),
+        password: secretValueSchema.optional(),
+        verifyTls: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    from: z.string().min(3).default('vigil@localhost'),
+    to: z.array(z.string().min(3)).default([]),
+  })
+  .strict();
+
+export const whatsappChannelSchema = z
+  .object({
+    ...channelBase,
+    kind: z.literal('whatsapp'),
+    /** 'gateway': a QR-linked multi-session bridge; 'cloud': Meta's WhatsApp Cloud API. */
+    provider: z.enum(['gateway', 'cloud']).default('gateway'),
+    bridgeUrl: httpUrl.optional(),
+    /** The gateway session that sends. */
+    session: z.string().max(100).default('vigil'),
+    /** A phone number (digits, country code first) or a group id (…@g.us). */
+    target: z.string().max(200).optional(),
+    apiKey: secretValueSchema.optional(),
+    cloudApiRoot: httpUrl.default('https://graph.facebook.com/v21.0'),
+    phoneNumberId: z.string().max(64).optional(),
+    accessToken: secretValueSchema.optional(),
+  })
+  .strict();
+
+export const desktopChannelSchema = z
+  .object({
+    ...channelBase,
+    kind: z.literal('desktop'),
+  })
+  .strict();
+
+export type TelegramChannelConfig = z.infer<typeof telegramChannelSchema>;
+export type TeamsChannelConfig = z.infer<typeof teamsChannelSchema>;
+export type MattermostChannelConfig = z.infer<typeof mattermostChannelSchema>;
+export type EmailChannelConfig = z.infer<typeof emailChannelSchema>;
+export type WhatsAppChannelConfig = z.infer<typeof whatsappChannelSchema>;
+export type DesktopChannelConfig = z.infer<typeof desktopChannelSchema>;
+
+export const channelConfigSchema = z.discriminatedUnion('kind', [
+  telegramChannelSchema,
+  teamsChannelSchema,
+  mattermostChannelSchema,
+  emailChannelSchema,
+  whatsappChannelSchema,
+  desktopChannelSchema,
+]);
 export type ChannelConfig = z.infer<typeof channelConfigSchema>;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM');
@@ -129,6 +229,47 @@ export const timeZoneSchema = z.string().refine((zone) => {
     return false;
   }
 }, "must be 'local' or an IANA time zone such as Europe/Moscow or UTC");
+
+/** What a routing rule or a silence applies to; every given field must match (empty = any). */
+export const incidentMatchSchema = z
+  .object({
+    minSeverity: severitySchema.optional(),
+    /** Source kinds or source ids. */
+    sources: z.array(z.string()).default([]),
+    categories: z.array(z.string()).default([]),
+    hosts: z.array(z.string()).default([]),
+    /** Case-insensitive substring of the title. */
+    titleContains: z.string().max(200).optional(),
+  })
+  .strict()
+  .prefault({});
+
+export const routingRuleSchema = z
+  .object({
+    id: idSchema,
+    name: z.string().min(1).max(120),
+    enabled: z.boolean().default(true),
+    match: incidentMatchSchema,
+    /** 'notify' sends to `channels` even below their minimum severity; 'suppress' keeps matches away from them. */
+    action: z.enum(['notify', 'suppress']),
+    /** Channel ids; empty = every channel. */
+    channels: z.array(z.string()).default([]),
+  })
+  .strict();
+export type RoutingRule = z.infer<typeof routingRuleSchema>;
+
+export const silenceSchema = z
+  .object({
+    id: idSchema,
+    /** Who silenced it, for the timeline and the Channels view. */
+    owner: z.string().min(1).max(120),
+    reason: z.string().max(500).default(''),
+    /** ISO time the silence ends; expired silences are ignored. */
+    expiresAt: z.iso.datetime({ offset: true }),
+    match: incidentMatchSchema,
+  })
+  .strict();
+export type Silence = z.infer<typeof silenceSchema>;
 
 function ruleThreshold(count: number, windowSec: number) {
   return z
@@ -163,7 +304,8 @@ export const configSchema = z
     channels: z.array(channelConfigSchema).default([]),
     routing: z
       .object({
-        rules: z.array(z.record(z.string(), z.unknown())).default([]),
+        rules: z.array(routingRuleSchema).default([]),
+        /** Non-critical incidents wait until the quiet hours end (in ui.timeZone). */
         quietHours: z.object({ start: hhmm, end: hhmm }).strict().nullable().default(null),
         dedupWindowSec: z
           .number()
@@ -171,7 +313,7 @@ export const configSchema = z
           .min(0)
           .max(30 * 86_400)
           .default(3600),
-        silences: z.array(z.record(z.string(), z.unknown())).default([]),
+        silences: z.array(silenceSchema).default([]),
       })
       .strict()
       .prefault({}),
@@ -261,6 +403,7 @@ export const SECRET_PATHS = [
   'channels.*.botToken',
   'channels.*.webhookUrl',
   'channels.*.password',
+  'channels.*.smtp.password',
   'channels.*.accessToken',
   'channels.*.apiKey',
   'ai.apiKey',

@@ -23,7 +23,16 @@ import { createTimelineRepo } from './db/repos/timeline-repo';
 import { EventBus } from './event-bus';
 import { AnalystService } from './ai/analyst-service';
 import { BackupService } from './backup/backup-service';
+import { createOutboxRepo } from './db/repos/outbox-repo';
+import { createAdapter } from './notify/channels/index';
+import type { DesktopNotifier } from './notify/channels/desktop';
+import { createNodeNotifier } from './notify/channels/node-notifier';
+import { NotificationService } from './notify/notification-service';
+import { TelegramBotService } from './notify/telegram-bots';
+import { WhatsAppService } from './notify/whatsapp-sessions';
+import { Sanitizer } from './sanitizer/sanitizer';
 import { createIdGenerator } from './ids';
+import { IncidentActions } from './incidents/incident-actions';
 import { dataPaths } from './paths';
 import { Ingestor } from './ingest/ingestor';
 import type { LogLevel, Logger } from './logger';
@@ -44,6 +53,7 @@ export type { ConfigBackend } from './config/config-backend';
 export { memoryBackend, storeBackend } from './config/config-backend';
 export type { Logger } from './logger';
 export type { SecretCipher } from './secrets/cipher';
+export type { DesktopNotice, DesktopNotifier } from './notify/channels/desktop';
 export { dataPaths, defaultDataDir } from './paths';
 
 export interface CoreOptions {
@@ -62,6 +72,10 @@ export interface CoreOptions {
   logEcho?: (line: string) => void;
   /** A config document that replaces the stored one at start (the headless shell's --config). */
   seedConfig?: unknown;
+  /** How this shell shows desktop notifications; node-notifier by default. */
+  desktopNotifier?: DesktopNotifier;
+  /** A link to an incident in this shell's UI, for messages (the headless shell's URL). */
+  appUrl?: (incidentId: string) => string | null;
   /** Per-run overrides of the webhook address that are not saved to the config. */
   webhook?: { host?: string; port?: number };
 }
@@ -120,6 +134,8 @@ export function createCore(options: CoreOptions): Core {
     }, COUNTS_PUSH_DELAY_MS);
   };
 
+  // Routing runs inside the ingest transaction; the service exists once the core is assembled.
+  let notifications: NotificationService | null = null;
   const ingestor = new Ingestor({
     db,
     incidents,
@@ -130,6 +146,7 @@ export function createCore(options: CoreOptions): Core {
     bus,
     dedupWindowSec: () => config.get().routing.dedupWindowSec,
     onCountsChanged,
+    inTransaction: (changes) => notifications?.enqueueForChanges(changes),
     onCommitted: (events) => backup.recordEvents(events),
   });
 
@@ -180,10 +197,51 @@ export function createCore(options: CoreOptions): Core {
   });
 
   const host = new ServiceHost(logger.child('host'));
-  const analyst = new AnalystService();
+  const analyst = new AnalystService({
+    db,
+    incidents,
+    rawEvents,
+    config,
+    bus,
+    clock,
+    logger: logger.child('ai'),
+  });
+
+  const outbox = createOutboxRepo(db);
+  const sanitizer = new Sanitizer(() => config.get().sanitizer);
+  const desktopNotifier = options.desktopNotifier ?? createNodeNotifier();
+  notifications = new NotificationService({
+    config,
+    outbox,
+    incidents,
+    rawEvents,
+    timeline,
+    sanitizer,
+    bus,
+    clock,
+    logger: logger.child('notify'),
+    adapterFor: (channel) => createAdapter(channel, { desktop: desktopNotifier }),
+    analysisFor: (incident) => analyst.analysisFor(incident),
+    appUrl: (id) => options.appUrl?.(id) ?? null,
+  });
+  const actions = new IncidentActions({
+    db,
+    incidents,
+    timeline,
+    bus,
+    clock,
+    logger: logger.child('actions'),
+    onCountsChanged,
+    writeBack: (incident, decision) => sources.writeBack(incident, decision),
+  });
+  const telegram = new TelegramBotService();
+  const whatsapp = new WhatsAppService();
 
   host.add(backup);
   host.add(analyst);
+  host.add(notifications);
+  host.add(telegram);
+  host.add(whatsapp);
   host.add(webhook);
   host.add(sources);
 
@@ -202,6 +260,11 @@ export function createCore(options: CoreOptions): Core {
       analyst,
       webhook,
       host,
+      outbox,
+      actions,
+      notifications,
+      telegram,
+      whatsapp,
       bus,
       onCountsChanged,
       withTransaction: (fn) => db.transaction(fn)(),

@@ -14,6 +14,7 @@ import { z } from 'zod';
 
 import {
   analysisSchema,
+  channelKindSchema,
   incidentListItemSchema,
   incidentSchema,
   rawEventSchema,
@@ -40,6 +41,55 @@ export const sourceViewSchema = z.object({
   secrets: z.record(z.string(), z.boolean()),
 });
 export type SourceView = z.infer<typeof sourceViewSchema>;
+
+export const channelViewSchema = z.object({
+  id: z.string(),
+  kind: channelKindSchema,
+  name: z.string(),
+  enabled: z.boolean(),
+  minSeverity: severitySchema,
+  mask: z.boolean(),
+  /** The channel's settings without its secrets. */
+  settings: z.record(z.string(), z.unknown()),
+  /** Which secret fields are set; their values never leave the core. */
+  secrets: z.record(z.string(), z.boolean()),
+  health: z.object({
+    lastDelivery: z.string().nullable(),
+    lastError: z.string().nullable(),
+    lastErrorAt: z.string().nullable(),
+    deliveredTotal: z.number().int(),
+    pending: z.number().int(),
+    held: z.number().int(),
+    dead: z.number().int(),
+  }),
+});
+export type ChannelView = z.infer<typeof channelViewSchema>;
+
+export const outboxEntrySchema = z.object({
+  id: z.number().int(),
+  incidentId: z.string().nullable(),
+  incidentTitle: z.string().nullable(),
+  purpose: z.enum(['incident', 'update', 'test']),
+  state: z.enum(['pending', 'sending', 'sent', 'dead', 'held']),
+  attempts: z.number().int(),
+  nextAttemptAt: z.string(),
+  lastError: z.string().nullable(),
+  reason: z.string().nullable(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+});
+export type OutboxEntryView = z.infer<typeof outboxEntrySchema>;
+
+export const whatsappSessionSchema = z.object({
+  name: z.string(),
+  /** e.g. connecting, qr, open, close, logged_out — as the gateway reports it. */
+  status: z.string(),
+  /** The pairing QR payload while the session waits to be linked. */
+  qr: z.string().nullable(),
+  /** The linked phone, once open. */
+  phone: z.string().nullable(),
+});
+export type WhatsAppSession = z.infer<typeof whatsappSessionSchema>;
 
 export const systemStatusSchema = z.object({
   version: z.string(),
@@ -129,7 +179,12 @@ export const settingsViewSchema = z.object({
   }),
   sanitizer: z.object({ enabled: z.boolean(), classes: z.array(z.string()), allow: z.array(z.string()) }),
   backup: z.object({ retentionDays: z.number().int(), dbSnapshotHour: z.number().int() }),
-  routing: z.object({ dedupWindowSec: z.number().int() }),
+  routing: z.object({
+    dedupWindowSec: z.number().int(),
+    rules: z.array(z.record(z.string(), z.unknown())),
+    quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
+    silences: z.array(z.record(z.string(), z.unknown())),
+  }),
   ui: z.object({ timeZone: z.string(), startAtLogin: z.boolean(), pinSet: z.boolean() }),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
@@ -247,6 +302,108 @@ export const methods = {
     z.object({ patch: z.record(z.string(), z.record(z.string(), z.unknown())) }).strict(),
     settingsViewSchema,
   ),
+  /** Configured notification channels with their delivery health. */
+  'channels.list': method(empty, z.array(channelViewSchema)),
+  /**
+   * Adds or replaces a channel (validated by the config schema; errors name
+   * the key). A secret left out or empty keeps the stored one; `create`
+   * refuses an id in use.
+   */
+  'channels.upsert': method(
+    z.object({ channel: z.record(z.string(), z.unknown()), create: z.boolean().optional() }).strict(),
+    channelViewSchema,
+  ),
+  /** Removes a channel; its delivery log stays. */
+  'channels.remove': method(idArg, z.object({ removed: z.boolean() })),
+  /** Sends a test message now and says what happened. */
+  'channels.test': method(
+    idArg,
+    z.object({ ok: z.boolean(), message: z.string(), latencyMs: z.number().int() }),
+  ),
+  /** A channel's recent outbox entries and delivery log. */
+  'channels.outbox': method(
+    z.object({ id: z.string().min(1).max(64), limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    z.object({
+      entries: z.array(outboxEntrySchema),
+      deliveries: z.array(
+        z.object({ at: z.string(), ok: z.boolean(), detail: z.string(), outboxId: z.number().int() }),
+      ),
+    }),
+  ),
+  /** Puts a dead outbox entry back in the queue. */
+  'channels.retry': method(
+    z.object({ outboxId: z.number().int().min(1) }).strict(),
+    z.object({ retried: z.boolean() }),
+  ),
+  /** Silences matching incidents on every channel until `minutes` from now. */
+  'silences.add': method(
+    z
+      .object({
+        owner: z.string().min(1).max(120),
+        reason: z.string().max(500).optional(),
+        minutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * 24 * 60),
+        match: z.record(z.string(), z.unknown()),
+      })
+      .strict(),
+    z.object({ id: z.string(), expiresAt: z.string() }),
+  ),
+  /** Ends a silence. */
+  'silences.remove': method(idArg, z.object({ removed: z.boolean() })),
+  /** A WhatsApp gateway channel's sessions, with the QR of any that waits to be linked. */
+  'whatsapp.sessions': method(
+    z.object({ channelId: z.string().min(1).max(64) }).strict(),
+    z.array(whatsappSessionSchema),
+  ),
+  /** Creates (if needed) and connects a gateway session; its QR arrives with whatsapp.status events. */
+  'whatsapp.connect': method(
+    z.object({ channelId: z.string().min(1).max(64), session: z.string().min(1).max(100) }).strict(),
+    whatsappSessionSchema,
+  ),
+  /** The current QR (and status) of a session. */
+  'whatsapp.qr': method(
+    z.object({ channelId: z.string().min(1).max(64), session: z.string().min(1).max(100) }).strict(),
+    whatsappSessionSchema,
+  ),
+  /** Groups the session's phone is in, to pick the notification target. */
+  'whatsapp.groups': method(
+    z
+      .object({
+        channelId: z.string().min(1).max(64),
+        session: z.string().min(1).max(100),
+        refresh: z.boolean().optional(),
+      })
+      .strict(),
+    z.array(z.object({ id: z.string(), name: z.string(), participants: z.number().int().nullable() })),
+  ),
+  /** Telegram chats that asked for this channel's messages, and what was decided. */
+  'telegram.chats': method(
+    z.object({ channelId: z.string().min(1).max(64) }).strict(),
+    z.array(
+      z.object({
+        chatId: z.string(),
+        title: z.string(),
+        state: z.enum(['pending', 'approved', 'ignored', 'blocked']),
+        requestedAt: z.string(),
+        decidedAt: z.string().nullable(),
+        decidedBy: z.string().nullable(),
+      }),
+    ),
+  ),
+  /** Approves, ignores or blocks a Telegram chat from the console. */
+  'telegram.decide': method(
+    z
+      .object({
+        channelId: z.string().min(1).max(64),
+        chatId: z.string().min(1).max(64),
+        decision: z.enum(['approved', 'ignored', 'blocked']),
+      })
+      .strict(),
+    z.object({ ok: z.boolean() }),
+  ),
   /** Queues an AI analysis of an incident now (even below the minimum severity). */
   'ai.analyze': method(
     z.object({ id: z.string().min(1).max(200), force: z.boolean().optional() }).strict(),
@@ -290,6 +447,10 @@ export const events = {
     incidentId: z.string(),
     state: z.enum(['pending', 'done', 'failed', 'skipped']),
   }),
+  /** A channel's settings or delivery health changed; fetch channels.list. */
+  'channels.changed': z.object({ id: z.string() }),
+  /** A WhatsApp gateway session changed status or has a new QR. */
+  'whatsapp.status': z.object({ channelId: z.string(), session: whatsappSessionSchema }),
   /** Progress of a backup or restore. */
   'backup.progress': z.object({
     operation: z.enum(['backup', 'restore']),

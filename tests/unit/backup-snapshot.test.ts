@@ -17,7 +17,7 @@ import { ManualClock } from '../../electron/core/clock';
 import type { Db } from '../../electron/core/db/database';
 import { openDatabase } from '../../electron/core/db/database';
 import type { Migration } from '../../electron/core/db/migrations';
-import { runMigrations } from '../../electron/core/db/migrations';
+import { latestVersion, runMigrations } from '../../electron/core/db/migrations';
 import { migrations as appMigrations } from '../../electron/core/db/migrations/index';
 import { createIncidentsRepo } from '../../electron/core/db/repos/incidents-repo';
 import { createRawEventsRepo } from '../../electron/core/db/repos/raw-events-repo';
@@ -34,6 +34,9 @@ import { emptyEntities } from '../../shared/domain';
 import type { EventName } from '../../shared/ipc/contract';
 import { ContractError } from '../../shared/ipc/result';
 import { tempDir } from '../helpers/temp-dir';
+
+/** The schema version this build creates; snapshots taken in these tests carry it. */
+const LATEST = latestVersion(appMigrations);
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -195,7 +198,7 @@ describe('backup: snapshots', () => {
     try {
       expect(copy.pragma('quick_check', { simple: true })).toBe('ok');
       expect(copy.pragma('journal_mode', { simple: true })).toBe('delete');
-      expect(copy.pragma('user_version', { simple: true })).toBe(1);
+      expect(copy.pragma('user_version', { simple: true })).toBe(LATEST);
     } finally {
       copy.close();
     }
@@ -354,7 +357,9 @@ describe('backup: restore', () => {
 
     const error = await refusal(t.backup.restore(snapshot.name));
     expect(error.code).toBe('conflict');
-    expect(error.message).toMatch(/newer Vigil \(schema version 99; this one knows up to 1\)/);
+    expect(error.message).toMatch(
+      new RegExp(`newer Vigil \\(schema version 99; this one knows up to ${LATEST}\\)`),
+    );
     expect(dump(t.db)).toEqual(before);
     expect(readdirSync(t.dbDir)).toEqual([snapshot.name]);
   });
@@ -371,9 +376,9 @@ describe('backup: restore', () => {
   });
 
   it('migrates an older snapshot on a copy before restoring it', async () => {
-    const m0002: Migration = {
-      version: 2,
-      name: '0002-test',
+    const next: Migration = {
+      version: LATEST + 1,
+      name: 'next-test',
       up(db) {
         db.exec(`
           ALTER TABLE incidents ADD COLUMN note TEXT NOT NULL DEFAULT 'none';
@@ -381,7 +386,7 @@ describe('backup: restore', () => {
         `);
       },
     };
-    const newer = [...appMigrations, m0002];
+    const newer = [...appMigrations, next];
     const t = setup({ migrations: newer });
     await t.backup.start();
     const kept = [t.addIncident(), t.addIncident()];
@@ -396,14 +401,14 @@ describe('backup: restore', () => {
 
     await t.backup.restore(snapshot.name);
 
-    expect(t.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(t.db.pragma('user_version', { simple: true })).toBe(LATEST + 1);
     const rows = t.db.prepare('SELECT id, note FROM incidents ORDER BY id').all();
     expect(rows).toEqual(kept.sort().map((id) => ({ id, note: 'none' })));
     expect(t.db.prepare('SELECT count(*) AS n FROM notes').get()).toEqual({ n: 0 });
-    // The snapshot itself is untouched: still schema version 1, same bytes.
+    // The snapshot itself is untouched: still at the schema it was taken at, same bytes.
     expect(dumpFile(join(t.dbDir, snapshot.name))).toEqual(dumpFile(original));
     const file = new Database(join(t.dbDir, snapshot.name), { readonly: true });
-    expect(file.pragma('user_version', { simple: true })).toBe(1);
+    expect(file.pragma('user_version', { simple: true })).toBe(LATEST);
     file.close();
     expect(readdirSync(t.dbDir).filter((name) => !name.startsWith('vigil-'))).toEqual([]);
     expect(existsSync(join(t.dbDir, `${snapshot.name}-wal`))).toBe(false);

@@ -32,12 +32,56 @@ describe('migrations', () => {
     const result = runMigrations(db, migrations);
     expect(result).toEqual({ from: 0, to: latestVersion(migrations) });
     expect(db.pragma('user_version', { simple: true })).toBe(latestVersion(migrations));
-    expect(tables(db)).toEqual(['incidents', 'raw_events', 'source_states', 'timeline_entries']);
+    expect(tables(db)).toEqual([
+      'ai_usage',
+      'analyses',
+      'channel_states',
+      'deliveries',
+      'incidents',
+      'kv',
+      'outbox',
+      'raw_events',
+      'sent_messages',
+      'source_states',
+      'telegram_chats',
+      'timeline_entries',
+    ]);
     // Running again is a no-op.
     expect(runMigrations(db, migrations)).toEqual({
       from: latestVersion(migrations),
       to: latestVersion(migrations),
     });
+  });
+
+  it('migrates a version-1 database with incidents to the latest, keeping them and adding analyses', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    runMigrations(
+      db,
+      migrations.filter((m) => m.version === 1),
+    );
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(tables(db)).not.toContain('analyses');
+    db.prepare(
+      `INSERT INTO incidents (id, fingerprint, source_kind, source_id, source_name, title, description, severity,
+        severity_rank, status, mitre, entities, first_seen, last_seen, count, tags, created_at, updated_at)
+       VALUES ('inc_1', 'fp', 'webhook', 'w', 'W', 't', 'd', 'high', 3, 'new', '{}', '{}', 'a', 'b', 1, '[]', 'a', 'b')`,
+    ).run();
+
+    expect(runMigrations(db, migrations)).toEqual({ from: 1, to: latestVersion(migrations) });
+    expect(tables(db)).toEqual(expect.arrayContaining(['analyses', 'ai_usage', 'incidents']));
+    expect(db.prepare('SELECT id FROM incidents').all()).toEqual([{ id: 'inc_1' }]);
+    db.prepare(
+      "INSERT INTO analyses (incident_id, fingerprint, state, created_at) VALUES ('inc_1', 'fp', 'pending', 'x')",
+    ).run();
+    // The analysis refers to a real incident.
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO analyses (incident_id, fingerprint, state, created_at) VALUES ('nope', 'fp', 'pending', 'x')",
+        )
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
   });
 
   it('opens a file database in WAL mode with the schema applied', () => {

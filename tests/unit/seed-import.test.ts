@@ -56,10 +56,11 @@ function source<K extends SourceConfig['kind']>(config: Config, id: string, kind
   return found as Extract<SourceConfig, { kind: K }>;
 }
 
-function channel(config: Config, id: string): ChannelConfig {
+/** A channel's settings by name: the kinds differ, and the test reads whichever it imported. */
+function channel(config: Config, id: string): Record<string, unknown> & ChannelConfig {
   const found = config.channels.find((c) => c.id === id);
   expect(found).toBeDefined();
-  return found!;
+  return found! as Record<string, unknown> & ChannelConfig;
 }
 
 const secretOf = (value: unknown) => (typeof value === 'string' ? value : undefined);

@@ -66,11 +66,17 @@ interface Deps {
   bus: EventBus;
   dedupWindowSec: () => number;
   onCountsChanged: () => void;
+  /**
+   * Called inside the transaction with the incidents it created or changed, so
+   * the outbox entries for them commit together with them (nothing lost on a kill).
+   */
+  inTransaction?: (changes: IncidentChange[]) => void;
   /** Called after each commit with the raw events it stored (the daily backup file appends them). */
   onCommitted?: (events: NewRawEvent[]) => void;
 }
 
-type Change = { incident: Incident; change: 'created' | 'updated' | 'duplicate' };
+export type IncidentChange = { incident: Incident; change: 'created' | 'updated' | 'duplicate' };
+type Change = IncidentChange;
 type TxResult = { results: IngestResult[]; changes: Change[]; stored: NewRawEvent[] };
 
 export class Ingestor {
@@ -85,6 +91,7 @@ export class Ingestor {
         const tx: TxResult = { results: [], changes: [], stored: [] };
         for (const input of inputs) tx.results.push(this.ingestOne(input, tx));
         alsoInTransaction?.(tx.results);
+        if (tx.changes.length > 0) this.deps.inTransaction?.(tx.changes);
         return tx;
       },
     );

@@ -1,7 +1,6 @@
 /** The contract's handlers: plain async functions over the core's parts, free of any transport. */
 import type { Config } from '../../../shared/config';
 import { formatIssues, sourceConfigSchema } from '../../../shared/config';
-import { toListItem } from '../../../shared/domain';
 import type { SettingsView, SetupState, SystemStatus } from '../../../shared/ipc/contract';
 import { ContractError } from '../../../shared/ipc/result';
 import type { Clock } from '../clock';
@@ -12,12 +11,15 @@ import type { TimelineRepo } from '../db/repos/timeline-repo';
 import type { EventBus } from '../event-bus';
 import type { ServiceHost } from '../service-host';
 import type { AnalystService } from '../ai/analyst-service';
+import type { IncidentActions } from '../incidents/incident-actions';
 import type { BackupService } from '../backup/backup-service';
 import { importSeedConfig } from '../config/seed-import';
 import type { SourceManager } from '../sources/source-manager';
 import { SOURCE_SECRET_FIELDS } from '../sources/source-manager';
 import type { WebhookService } from '../webhook/webhook-service';
 import { decodeCursor, encodeCursor } from './cursor';
+import type { NotifyHandlerDeps } from './notify-handlers';
+import { createNotifyHandlers } from './notify-handlers';
 import type { Handlers } from './dispatcher';
 
 const SETTINGS_SECTIONS = ['webhook', 'ai', 'sanitizer', 'backup', 'routing', 'ui'] as const;
@@ -51,7 +53,12 @@ function settingsView(config: ConfigStore): SettingsView {
     },
     sanitizer: { enabled: sanitizer.enabled, classes: sanitizer.classes, allow: sanitizer.allow },
     backup: { retentionDays: backup.retentionDays, dbSnapshotHour: backup.dbSnapshotHour },
-    routing: { dedupWindowSec: routing.dedupWindowSec },
+    routing: {
+      dedupWindowSec: routing.dedupWindowSec,
+      rules: routing.rules,
+      quietHours: routing.quietHours,
+      silences: routing.silences,
+    },
     ui: { timeZone: ui.timeZone, startAtLogin: ui.startAtLogin, pinSet: set(ui.pin) },
   };
 }
@@ -72,6 +79,7 @@ export interface HandlerDeps {
   sources: SourceManager;
   backup: BackupService;
   analyst: AnalystService;
+  actions: IncidentActions;
   webhook: WebhookService;
   host: ServiceHost;
   bus: EventBus;
@@ -79,7 +87,7 @@ export interface HandlerDeps {
   withTransaction: <T>(fn: () => T) => T;
 }
 
-export function createHandlers(deps: HandlerDeps): Handlers {
+export function createHandlers(deps: HandlerDeps & NotifyHandlerDeps): Handlers {
   const setupState = (config: Config): SetupState => ({
     setupDone: config.ui.setupDone,
     demoRunning: config.sources.some((s) => s.kind === 'demo' && s.enabled),
@@ -87,6 +95,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   });
 
   return {
+    ...createNotifyHandlers(deps),
     'system.status': (): SystemStatus => {
       const { highestOpenSeverity, ...counts } = deps.incidents.counts();
       return {
@@ -164,28 +173,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       };
     },
 
-    'incidents.setStatus': ({ id, status, note }, ctx) => {
-      const updated = deps.withTransaction(() => {
-        const incident = deps.incidents.get(id);
-        if (!incident) throw new ContractError('not_found', `no incident ${id}`);
-        if (incident.status === status) return incident;
-        const now = new Date(deps.clock.now()).toISOString();
-        const next = { ...incident, status, updatedAt: now };
-        deps.incidents.update(next);
-        deps.timeline.add({
-          incidentId: id,
-          at: now,
-          actor: ctx.actor,
-          via: ctx.via,
-          action: 'status_changed',
-          detail: `${incident.status} -> ${status}${note ? `: ${note}` : ''}`,
-        });
-        return next;
-      });
-      deps.bus.emit('incidents.changed', { item: toListItem(updated), change: 'updated' });
-      deps.onCountsChanged();
-      return updated;
-    },
+    'incidents.setStatus': ({ id, status, note }, ctx) => deps.actions.setStatus(id, status, ctx, note),
 
     'sources.list': () => deps.sources.list(),
 

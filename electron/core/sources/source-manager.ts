@@ -5,7 +5,8 @@
  */
 import type { Config, SourceConfig } from '../../../shared/config';
 import { SECRET_PATHS } from '../../../shared/config';
-import type { SourceHealth } from '../../../shared/domain';
+import type { Incident, SourceHealth } from '../../../shared/domain';
+import type { Decision } from '../incidents/incident-actions';
 import type { SourceView } from '../../../shared/ipc/contract';
 import type { Clock } from '../clock';
 import type { SourceStatesRepo } from '../db/repos/source-states-repo';
@@ -137,6 +138,19 @@ export class SourceManager implements Service {
   recordReceived(sourceId: string, events: number): void {
     const source = this.deps.config.get().sources.find((s) => s.id === sourceId);
     if (source) this.recordSuccess(source, events, null);
+  }
+
+  /** Writes a decision back to the incident's source when its client can; null when it cannot. */
+  writeBack(incident: Incident, decision: Decision): Promise<string> | null {
+    const source = this.deps.config.get().sources.find((s) => s.id === incident.source.id);
+    if (!source || !source.enabled || !isPolledSource(source)) return null;
+    const client = this.client(source);
+    if (!client.applyDecision) return null;
+    return client.applyDecision(incident, decision, {
+      signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+    });
   }
 
   /** Checks a source's address and credentials without ingesting anything. */

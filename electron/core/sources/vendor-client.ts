@@ -5,7 +5,8 @@
  * events together with the new cursor, and health.
  */
 import type { SourceConfig } from '../../../shared/config';
-import type { SourceRef } from '../../../shared/domain';
+import type { Incident, SourceRef } from '../../../shared/domain';
+import type { Decision } from '../incidents/incident-actions';
 import type { Clock } from '../clock';
 import type { IngestInput } from '../ingest/ingestor';
 import type { Logger } from '../logger';
@@ -30,6 +31,12 @@ export interface VendorClient {
   poll(cursor: string | null, ctx: VendorContext): Promise<PollPage>;
   /** Checks address and credentials; resolves to a short description ("12 threats visible"). */
   test(ctx: VendorContext): Promise<string>;
+  /**
+   * Writes an analyst's decision back to the product (a MaxPatrol transition,
+   * a SentinelOne incident status and verdict); resolves to a line for the
+   * timeline. Absent when the product has no such API.
+   */
+  applyDecision?(incident: Incident, decision: Decision, ctx: VendorContext): Promise<string>;
 }
 
 export interface VendorDeps {

@@ -4,5 +4,7 @@
  */
 import type { Migration } from '../migrations';
 import { m0001Initial } from './0001-initial';
+import { m0002Analyses } from './0002-analyses';
+import { m0003Outbox } from './0003-outbox';
 
-export const migrations: readonly Migration[] = [m0001Initial];
+export const migrations: readonly Migration[] = [m0001Initial, m0002Analyses, m0003Outbox];
