@@ -5,7 +5,7 @@
 import type { ConfigInput } from '../../shared/config';
 import type { EventName } from '../../shared/ipc/contract';
 import { createCore, memoryBackend } from '../../electron/core/index';
-import type { Core } from '../../electron/core/index';
+import type { Core, CoreOptions } from '../../electron/core/index';
 import { createHttpShell } from '../../electron/server/http-server';
 import { tempDir } from './temp-dir';
 
@@ -23,7 +23,13 @@ export interface Headless {
 }
 
 export async function startHeadless(
-  options: { config?: ConfigInput; staticDir?: string | null; dataDir?: string } = {},
+  options: {
+    config?: ConfigInput;
+    staticDir?: string | null;
+    dataDir?: string;
+    /** Extra createCore options (a desktop notifier, test hooks). */
+    core?: Partial<CoreOptions>;
+  } = {},
 ): Promise<Headless> {
   const dir = options.dataDir ? { path: options.dataDir, remove: () => undefined } : tempDir();
   const core = createCore({
@@ -33,6 +39,7 @@ export async function startHeadless(
     configBackend: memoryBackend({}),
     seedConfig: { ...options.config, webhook: { token: TEST_WEBHOOK_TOKEN, ...options.config?.webhook } },
     webhook: { host: '127.0.0.1', port: 0 },
+    ...options.core,
   });
   const shell = createHttpShell({
     core,

@@ -51,6 +51,8 @@ export interface NotificationDeps {
   /** Where the console shows an incident, when known (the headless shell's URL). */
   appUrl(incidentId: string): string | null;
   random?: () => number;
+  /** First retry delay; doubles per attempt. Tests shorten it. */
+  backoffBaseMs?: number;
 }
 
 export interface TestResult {
@@ -449,7 +451,7 @@ export class NotificationService implements Service {
 
   private backoff(attempts: number): number {
     const random = this.deps.random ?? Math.random;
-    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempts - 1));
+    const base = Math.min(BACKOFF_MAX_MS, (this.deps.backoffBaseMs ?? BACKOFF_BASE_MS) * 2 ** (attempts - 1));
     return Math.round(base * (0.8 + 0.4 * random()));
   }
 }
