@@ -78,7 +78,7 @@ describe('outbox', () => {
     await post(target, { type: 'ransomware', severity: 'critical', target: 'fs-01' });
     await post(target, { type: 'port_scan', severity: 'low', target: 'ws-3' });
     await until(
-      async () => desktop.shown.length,
+      () => Promise.resolve(desktop.shown.length),
       (n) => n >= 1,
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -102,7 +102,7 @@ describe('outbox', () => {
     const started = Date.now();
     await post(target, { type: 'c2', severity: 'high', target: 'ws-9' });
     await until(
-      async () => desktop.shown.length,
+      () => Promise.resolve(desktop.shown.length),
       (n) => n === 1,
     );
     // 50 ms backoff after the 502, then at least the 300 ms the rate limit asked for.
@@ -127,7 +127,7 @@ describe('outbox', () => {
     const retried = await target.rpc('channels.retry', { outboxId: dead.entries[0]!.id });
     expect(retried.body).toEqual({ ok: true, value: { retried: true } });
     await until(
-      async () => desktop.shown.length,
+      () => Promise.resolve(desktop.shown.length),
       (n) => n === 1,
     );
     expect((await outbox(target)).entries[0]).toMatchObject({ state: 'sent' });
@@ -138,12 +138,12 @@ describe('outbox', () => {
     const target = await start(desktop);
     await post(target, { type: 'brute', severity: 'high', target: 'vpn-1', ip: '203.0.113.4' });
     await until(
-      async () => desktop.shown.length,
+      () => Promise.resolve(desktop.shown.length),
       (n) => n === 1,
     );
     await post(target, { type: 'brute', severity: 'critical', target: 'vpn-1', ip: '203.0.113.4' });
     await until(
-      async () => desktop.shown.length,
+      () => Promise.resolve(desktop.shown.length),
       (n) => n === 2,
     );
     expect(desktop.shown[1]!.severity).toBe('critical');
