@@ -2,7 +2,9 @@
  * A fake MaxPatrol SIEM Core: two real node:http servers on 127.0.0.1, the
  * token service (IdentityServer, `POST /connect/token`) on its own port and
  * the API on another, answering from the recorded shapes in
- * tests/fixtures/maxpatrol. Switches make it misbehave (expired token, 429
+ * tests/fixtures/maxpatrol. It also takes incident transitions
+ * (`PUT /api/incidents/{id}/transitions`, 204) and keeps their history.
+ * Switches make it misbehave (expired token, a 401 to a valid token, 429
  * with Retry-After, HTML error page, truncated or wrongly shaped JSON, slow
  * answers, a capped page size) and every request is logged.
  */
@@ -31,6 +33,12 @@ export const MP_PASSWORD = 'reader-password-1';
 export const MP_CLIENT_SECRET = 'core-client-secret-1';
 /** The select list Cores accept (fixtures/incidents_list_request.json); any other answers 400. */
 const SELECT = (fixture<Json>('incidents_list_request.json').filter as { select: string[] }).select;
+/** The fields of a transition request (fixtures/incident_transition_request.json); others answer 400. */
+const TRANSITION_FIELDS = Object.keys(fixture<Json>('incident_transition_request.json')).sort();
+/** Target statuses public clients send as the transition `id`. */
+const TRANSITION_TARGETS = ['Approved', 'InProgress', 'Resolved', 'Closed'];
+/** The Core user behind MP_USERNAME, as `changedBy.id` in the transition history. */
+export const MP_USER_ID = '00000000-0000-4000-8000-0000000000aa';
 
 export interface LoggedRequest {
   server: 'token' | 'api';
@@ -45,6 +53,8 @@ export interface LoggedRequest {
 export interface FakeIncident {
   card: Json;
   events: Json[];
+  /** Status history, newest last, shaped like incident_transitions_history.RECONSTRUCTED.json. */
+  transitions: Json[];
 }
 
 export interface NewIncident {
@@ -68,9 +78,11 @@ export type Misbehaviour =
   | { mode: 'html' }
   | { mode: 'truncated' }
   | { mode: 'wrong_shape' }
-  | { mode: 'server_error' };
+  | { mode: 'server_error' }
+  /** 401 although the token is valid (a token revoked on the Core's side). */
+  | { mode: 'unauthorized' };
 
-type Target = 'token' | 'list' | 'card' | 'events' | 'api';
+type Target = 'token' | 'list' | 'card' | 'events' | 'transition' | 'api';
 
 export interface FakeMaxPatrol {
   /** The API's address: use as the source's baseUrl. */
@@ -96,6 +108,8 @@ export interface FakeMaxPatrol {
   failNext(target: Target, misbehaviour: Misbehaviour, times?: number): void;
   tokenRequests(grant?: 'password' | 'refresh_token'): LoggedRequest[];
   apiRequests(pathPrefix?: string): LoggedRequest[];
+  /** The `PUT .../transitions` requests received. */
+  transitionRequests(): LoggedRequest[];
   close(): Promise<void>;
 }
 
@@ -107,6 +121,9 @@ export async function startFakeMaxPatrol(): Promise<FakeMaxPatrol> {
     fixture<{ incidents: Json[] }>('incidents_list_response.RECONSTRUCTED.json').incidents[0]!,
   );
   const tokenTemplate = withoutNote(fixture<Json>('token_response.RECONSTRUCTED.json'));
+  const transitionTemplate = withoutNote(
+    fixture<Json[]>('incident_transitions_history.RECONSTRUCTED.json')[0]!,
+  );
 
   const accessTokens = new Set<string>();
   const refreshTokens = new Set<string>();
@@ -145,7 +162,7 @@ export async function startFakeMaxPatrol(): Promise<FakeMaxPatrol> {
         date: input.created,
         description: `event ${i + 1} of ${String(card.key)}`,
       }));
-      const incident = { card, events };
+      const incident = { card, events, transitions: [] };
       fake.incidents.push(incident);
       return incident;
     },
@@ -166,6 +183,12 @@ export async function startFakeMaxPatrol(): Promise<FakeMaxPatrol> {
     },
     apiRequests(pathPrefix = '') {
       return fake.requests.filter((r) => r.server === 'api' && r.url.startsWith(pathPrefix));
+    },
+    transitionRequests() {
+      return fake.requests.filter(
+        (r) =>
+          r.server === 'api' && r.method === 'PUT' && /^\/api\/incidents\/[^/]+\/transitions$/.test(r.url),
+      );
     },
     close: () => Promise.all([close(tokenServer), close(apiServer)]).then(() => undefined),
   };
@@ -197,6 +220,9 @@ export async function startFakeMaxPatrol(): Promise<FakeMaxPatrol> {
         break;
       case 'server_error':
         send(res, 500, { message: 'Internal server error' });
+        break;
+      case 'unauthorized':
+        send(res, 401, { message: 'Unauthorized' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
         break;
     }
     return true;
@@ -290,7 +316,52 @@ export async function startFakeMaxPatrol(): Promise<FakeMaxPatrol> {
       const limit = Number(url.searchParams.get('limit') ?? 50);
       return send(res, 200, incident.events.slice(offset, offset + limit));
     }
+    if ((match = /^\/api\/incidents\/([^/]+)\/transitions$/.exec(url.pathname)) && req.method === 'PUT') {
+      if (misbehave('transition', res)) return;
+      return transition(res, match[1]!, body);
+    }
+    if (
+      req.method === 'GET' &&
+      (match = /^\/api\/incidentsReadModel\/incidents\/([^/]+)\/transitions$/.exec(url.pathname))
+    ) {
+      const incident = find(match[1]!);
+      return incident
+        ? send(res, 200, incident.transitions)
+        : send(res, 404, { message: 'Incident not found' });
+    }
     return send(res, 404, { message: 'no such endpoint' });
+  };
+
+  const transition = (res: ServerResponse, id: string, body: string): void => {
+    let request: Json;
+    try {
+      request = JSON.parse(body) as Json;
+    } catch {
+      return send(res, 400, { message: 'body is not JSON' });
+    }
+    if (JSON.stringify(Object.keys(request).sort()) !== JSON.stringify(TRANSITION_FIELDS)) {
+      return send(res, 400, { message: `a transition takes exactly ${TRANSITION_FIELDS.join(', ')}` });
+    }
+    if (typeof request.id !== 'string' || !TRANSITION_TARGETS.includes(request.id)) {
+      return send(res, 400, { message: `unknown transition ${JSON.stringify(request.id)}` });
+    }
+    if (typeof request.message !== 'string' || typeof request.measures !== 'string') {
+      return send(res, 400, { message: 'message and measures must be text' });
+    }
+    const incident = find(id);
+    if (!incident) return send(res, 404, { message: 'Incident not found' });
+    incident.transitions.push({
+      ...structuredClone(transitionTemplate),
+      prevStatus: incident.card.status,
+      nextStatus: request.id,
+      comment: request.message,
+      timestamp: `${new Date().toISOString().slice(0, 23)}0000Z`,
+      changedBy: { id: MP_USER_ID },
+    });
+    incident.card.status = request.id;
+    if (request.id === 'Approved') incident.card.isConfirmed = true;
+    res.writeHead(204);
+    res.end();
   };
 
   const find = (id: string) => fake.incidents.find((i) => i.card.id === decodeURIComponent(id));

@@ -4,9 +4,12 @@
  * recorded payloads in tests/fixtures/sentinelone. It checks
  * `Authorization: ApiToken <token>`, filters (`ids`, `updatedAt__gt/__gte`,
  * `createdAt__gt/__gte`), sorts (`sortBy`, `sortOrder`) and pages with an
- * opaque `pagination.nextCursor` like the real API. Switches make it
- * misbehave (401, 429 + Retry-After, HTML error page, truncated JSON, a
- * wrongly shaped answer, a slow answer) and every request is recorded.
+ * opaque `pagination.nextCursor` like the real API. It also takes the
+ * threat and alert actions of the API notes (`POST .../incident` and
+ * `.../analyst-verdict` with `{filter: {ids}, data}`), applies them to its
+ * records and answers `{data: {affected: N}}`. Switches make it misbehave
+ * (401, 429 + Retry-After, HTML error page, truncated JSON, a wrongly shaped
+ * answer, a slow answer) and every request is recorded with its body.
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -81,6 +84,8 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   authorization: string | undefined;
+  /** The request body parsed as JSON (the raw text if it is not JSON); undefined when empty. */
+  body: unknown;
   status: number;
 }
 
@@ -93,6 +98,12 @@ export interface FakeSentinelOne {
   /** Adds threats, or replaces those with the same id (an update). */
   addThreats(...threats: Json[]): void;
   addAlerts(...alerts: Json[]): void;
+  /** The stored threat or alert as the fake now holds it (actions change it). */
+  threat(id: string): Json | undefined;
+  alert(id: string): Json | undefined;
+  /** Deletes threats or alerts, as a console does when they are purged. */
+  removeThreats(...ids: string[]): void;
+  removeAlerts(...ids: string[]): void;
   /** The token accepted from now on. */
   setToken(token: string): void;
   /** The next `count` API requests fail this way (in order, after any already queued). */
@@ -127,6 +138,47 @@ function compare(a: unknown, b: unknown): number {
 }
 
 class BadRequest extends Error {}
+
+const INCIDENT_STATUSES = ['unresolved', 'in_progress', 'resolved'];
+const ANALYST_VERDICTS = ['true_positive', 'false_positive', 'suspicious', 'undefined'];
+
+/** Six fractional digits, as the API writes times. */
+function s1Now(): string {
+  return new Date().toISOString().replace(/Z$/, '000Z');
+}
+
+/**
+ * Applies one action (`field` = incidentStatus or analystVerdict) to the
+ * items `filter.ids` names inside `info` (threatInfo / alertInfo), as the
+ * API does: unknown ids are simply not affected.
+ */
+function act(
+  items: Map<string, Json>,
+  info: string,
+  field: string,
+  allowed: string[],
+  body: unknown,
+): number {
+  const request = (body ?? {}) as { filter?: { ids?: unknown }; data?: Record<string, unknown> };
+  const ids = request.filter?.ids;
+  if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string')) {
+    throw new BadRequest('filter.ids must be a non-empty list of ids');
+  }
+  const value = request.data?.[field];
+  if (typeof value !== 'string' || !allowed.includes(value)) {
+    throw new BadRequest(`data.${field} must be one of ${allowed.join(', ')}`);
+  }
+  let affected = 0;
+  for (const id of ids) {
+    const item = items.get(id);
+    if (!item) continue;
+    const target = item[info] as Json;
+    target[field] = value;
+    target.updatedAt = s1Now();
+    affected += 1;
+  }
+  return affected;
+}
 
 function list(
   items: Json[],
@@ -259,9 +311,26 @@ export async function startFakeSentinelOne(
         }),
       );
     }
-    if (req.method !== 'GET')
-      return send(res, record, 405, JSON.stringify({ errors: [{ detail: 'GET only' }] }));
     try {
+      if (req.method === 'POST') {
+        const actions: Record<string, () => number> = {
+          [`${API}/threats/incident`]: () =>
+            act(threats, 'threatInfo', 'incidentStatus', INCIDENT_STATUSES, record.body),
+          [`${API}/threats/analyst-verdict`]: () =>
+            act(threats, 'threatInfo', 'analystVerdict', ANALYST_VERDICTS, record.body),
+          [`${API}/cloud-detection/alerts/incident`]: () =>
+            act(alerts, 'alertInfo', 'incidentStatus', INCIDENT_STATUSES, record.body),
+          [`${API}/cloud-detection/alerts/analyst-verdict`]: () =>
+            act(alerts, 'alertInfo', 'analystVerdict', ANALYST_VERDICTS, record.body),
+        };
+        const action = actions[record.path];
+        if (!action) {
+          return send(res, record, 404, JSON.stringify({ errors: [{ detail: `no route ${record.path}` }] }));
+        }
+        return send(res, record, 200, JSON.stringify({ data: { affected: action() } }));
+      }
+      if (req.method !== 'GET')
+        return send(res, record, 405, JSON.stringify({ errors: [{ detail: 'GET or POST only' }] }));
       if (record.path === `${API}/threats`) {
         return send(
           res,
@@ -302,11 +371,25 @@ export async function startFakeSentinelOne(
       path: url.pathname,
       query: url.searchParams,
       authorization: req.headers.authorization,
+      body: undefined,
       status: 0,
     };
     requests.push(record);
-    answer(req, res, record).catch(() => {
-      if (!res.headersSent) send(res, record, 500, JSON.stringify({ errors: [{ detail: 'fake crashed' }] }));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text !== '') {
+        try {
+          record.body = JSON.parse(text) as unknown;
+        } catch {
+          record.body = text;
+        }
+      }
+      answer(req, res, record).catch(() => {
+        if (!res.headersSent)
+          send(res, record, 500, JSON.stringify({ errors: [{ detail: 'fake crashed' }] }));
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -318,6 +401,14 @@ export async function startFakeSentinelOne(
     requestsTo: (path) => requests.filter((r) => r.path === `${API}${path}`),
     addThreats,
     addAlerts,
+    threat: (id) => threats.get(id),
+    alert: (id) => alerts.get(id),
+    removeThreats: (...ids) => {
+      for (const id of ids) threats.delete(id);
+    },
+    removeAlerts: (...ids) => {
+      for (const id of ids) alerts.delete(id);
+    },
     setToken: (value) => {
       token = value;
     },

@@ -25,6 +25,8 @@ import type { VendorClient } from './vendor-client';
 interface Runner {
   stop(): void;
   pollNow?(): Promise<PollOutcome>;
+  /** The runner's vendor client: write-backs share its session (a MaxPatrol token). */
+  client?: VendorClient;
 }
 
 const TEST_TIMEOUT_MS = 20_000;
@@ -144,7 +146,7 @@ export class SourceManager implements Service {
   writeBack(incident: Incident, decision: Decision): Promise<string> | null {
     const source = this.deps.config.get().sources.find((s) => s.id === incident.source.id);
     if (!source || !source.enabled || !isPolledSource(source)) return null;
-    const client = this.client(source);
+    const client = this.runners.get(source.id)?.runner.client ?? this.client(source);
     if (!client.applyDecision) return null;
     return client.applyDecision(incident, decision, {
       signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
@@ -214,9 +216,10 @@ export class SourceManager implements Service {
       case 'sentinelone':
       case 'maxpatrol':
       case 'deepinstinct': {
+        const client = this.client(source);
         const poller = new Poller({
           source,
-          client: this.client(source),
+          client,
           ingestor: this.deps.ingestor,
           states: this.deps.states,
           clock: this.deps.clock,
@@ -224,7 +227,7 @@ export class SourceManager implements Service {
           onHealth: () => this.deps.bus.emit('sources.changed', this.view(source)),
         });
         poller.start();
-        return poller;
+        return { stop: () => poller.stop(), pollNow: () => poller.pollNow(), client };
       }
       default:
         return null;

@@ -12,9 +12,14 @@
  * Core returns the boundary incidents again with every window (timeFrom is
  * inclusive and rounded down), and `last` + `ids` drop them, so nothing is
  * ingested twice even before the raw-event dedup key would catch it.
+ *
+ * An analyst's decision goes back as an incident transition (confirm, in
+ * progress, resolve, close) whose comment names the analyst.
  */
 import { z } from 'zod';
 
+import type { Incident, Status } from '../../../../shared/domain';
+import type { Decision } from '../../incidents/incident-actions';
 import type { IngestInput } from '../../ingest/ingestor';
 import type { MaxPatrolCard, MaxPatrolEvent, MaxPatrolListItem } from '../../ingest/mappers/maxpatrol';
 import {
@@ -52,6 +57,21 @@ const cardPath = (id: string) => `/api/incidentsReadModel/incidents/${encodeURIC
 const legacyCardPath = (id: string) => `/api/incidents/${encodeURIComponent(id)}`;
 const eventsPath = (id: string, limit: number) =>
   `/api/incidents/${encodeURIComponent(id)}/events?offset=0&limit=${limit}`;
+const transitionsPath = (id: string) => `/api/incidents/${encodeURIComponent(id)}/transitions`;
+
+/**
+ * The Core's transition for each Vigil status, with the comment that says who
+ * decided (the Core records the API user, not the analyst). `new` has none:
+ * MaxPatrol offers no transition back to New.
+ */
+const TRANSITIONS: Record<Status, { target: string; comment: string } | null> = {
+  new: null,
+  acknowledged: { target: 'Approved', comment: 'Confirmed' },
+  in_progress: { target: 'InProgress', comment: 'Taken into work' },
+  resolved: { target: 'Resolved', comment: 'Resolved' },
+  closed: { target: 'Closed', comment: 'Closed' },
+  false_positive: { target: 'Closed', comment: 'Closed as false positive' },
+};
 
 const tokenSchema = z.looseObject({
   access_token: z.string().min(1),
@@ -170,6 +190,43 @@ class MaxPatrolClient implements VendorClient {
     // Without totalItems a full page only says "at least".
     const atLeast = page.totalItems === undefined && count >= PAGE_SIZE ? '+' : '';
     return `connected: ${count}${atLeast} incident${count === 1 ? '' : 's'} in the last 24 h`;
+  }
+
+  /**
+   * Moves the incident through the Core's transition for the decision
+   * (`PUT /api/incidents/{id}/transitions`, 204 on success) with a comment
+   * naming the analyst; resolves without a request for `new`.
+   */
+  async applyDecision(incident: Incident, decision: Decision, ctx: VendorContext): Promise<string> {
+    const transition = TRANSITIONS[decision.status];
+    if (!transition) return 'MaxPatrol: nothing sent (MaxPatrol has no transition back to New)';
+    const id = incident.vendorId;
+    if (!id || !incident.fingerprint.startsWith('maxpatrol|')) {
+      throw new SourceError(
+        'config',
+        'MaxPatrol: nothing sent: this incident names no MaxPatrol incident id',
+      );
+    }
+    const note = decision.note?.trim();
+    const message = `${transition.comment} by ${decision.actor} in Vigil${note ? `: ${note}` : ''}`;
+    try {
+      await this.api(
+        transitionsPath(id),
+        { method: 'PUT', body: { id: transition.target, measures: '', message } },
+        ctx,
+        'change incidents',
+      );
+    } catch (error) {
+      if (!(error instanceof SourceError)) throw error;
+      const gone = error.status === 404 ? ' (the incident may have been deleted)' : '';
+      throw new SourceError(
+        error.kind,
+        `MaxPatrol: transition of incident ${id} to ${transition.target} failed${gone}: ${error.message}`,
+        error.retryAfterMs,
+        error.status,
+      );
+    }
+    return `MaxPatrol: transition ${transition.target}, comment "${message}"`;
   }
 
   private readCursor(cursor: string | null, ctx: VendorContext): Cursor {
@@ -297,7 +354,12 @@ class MaxPatrolClient implements VendorClient {
   }
 
   /** One API call with the current token; a 401 renews the token and retries once. */
-  private async api(path: string, options: RequestOptions, ctx: VendorContext): Promise<unknown> {
+  private async api(
+    path: string,
+    options: RequestOptions,
+    ctx: VendorContext,
+    right = 'read incidents',
+  ): Promise<unknown> {
     const url = `${this.apiBase}${path}`;
     const call = async (session: Session) =>
       (
@@ -320,7 +382,7 @@ class MaxPatrolClient implements VendorClient {
       if (status === 403) {
         throw new SourceError(
           'auth',
-          `${(error as Error).message} (the MaxPatrol user "${this.source.username ?? ''}" may lack the right to read incidents)`,
+          `${(error as Error).message} (the MaxPatrol user "${this.source.username ?? ''}" may lack the right to ${right})`,
         );
       }
       if (status !== 401) throw error;

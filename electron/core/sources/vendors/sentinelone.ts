@@ -6,16 +6,22 @@
  * the source polls alerts. Each page follows the vendor's `nextCursor` to the
  * end; the watermark moves only once a listing is complete, so a crash
  * mid-listing resumes from the page cursor and nothing is skipped.
+ *
+ * An analyst's decision goes back through the threat (or alert) actions: the
+ * incident status, and the analyst verdict for a false positive.
  */
 import { createHash } from 'node:crypto';
 
 import type { IngestInput } from '../../ingest/ingestor';
 import type { SentinelOneRecord } from '../../ingest/mappers/sentinelone';
 import { mapSentinelOneRecord, sentinelOneConsoleBase } from '../../ingest/mappers/sentinelone';
+import type { RequestOptions } from '../http-client';
 import { requestJson } from '../http-client';
 import { SourceError } from '../source-error';
 import type { PollPage, VendorContext, VendorDeps, VendorFactory } from '../vendor-client';
+import type { Decision } from '../../incidents/incident-actions';
 import type { SourceConfig } from '../../../../shared/config';
+import type { Incident, Status } from '../../../../shared/domain';
 
 type SentinelOneSource = Extract<SourceConfig, { kind: 'sentinelone' }>;
 
@@ -53,45 +59,74 @@ interface Api {
   host: string;
   consoleBase: string;
   get(path: string, query: Record<string, string>, ctx: VendorContext): Promise<Listing>;
+  /** A threat or alert action (`{filter, data}`); resolves to how many items it changed. */
+  action(path: string, ids: string[], data: Record<string, string>, ctx: VendorContext): Promise<number>;
 }
 
 function api(source: SentinelOneSource, deps: VendorDeps): Api {
   const consoleBase = sentinelOneConsoleBase(source.baseUrl);
   const host = new URL(consoleBase).host;
-  return {
-    host,
-    consoleBase,
-    async get(path, query, ctx) {
-      const token = deps.secret(source.apiToken);
-      if (!token) {
-        throw new SourceError(
-          'config',
-          `set the API token of ${source.name} (My User → API token in the console)`,
-        );
-      }
-      const url = `${consoleBase}/web/api/v2.1${path}?${new URLSearchParams(query).toString()}`;
-      let body: unknown;
-      try {
-        ({ body } = await requestJson(
+  const call = async (
+    url: string,
+    options: RequestOptions,
+    permission: string,
+    ctx: VendorContext,
+  ): Promise<unknown> => {
+    const token = deps.secret(source.apiToken);
+    if (!token) {
+      throw new SourceError(
+        'config',
+        `set the API token of ${source.name} (My User → API token in the console)`,
+      );
+    }
+    try {
+      return (
+        await requestJson(
           url,
           {
+            ...options,
             headers: { Authorization: `ApiToken ${token}` },
             signal: ctx.signal,
             insecureTls: !source.verifyTls,
           },
           ctx.clock,
-        ));
-      } catch (error) {
-        if (error instanceof SourceError && error.kind === 'auth') {
-          throw new SourceError(
-            'auth',
-            `${error.message}; check the API token (SentinelOne tokens expire: create a new one under My User → API token) and its role's view permissions`,
-            error.retryAfterMs,
-          );
-        }
-        throw error;
+        )
+      ).body;
+    } catch (error) {
+      if (error instanceof SourceError && error.kind === 'auth') {
+        throw new SourceError(
+          'auth',
+          `${error.message}; check the API token (SentinelOne tokens expire: create a new one under My User → API token) and its role's ${permission} permissions`,
+          error.retryAfterMs,
+          error.status,
+        );
       }
+      throw error;
+    }
+  };
+  return {
+    host,
+    consoleBase,
+    async get(path, query, ctx) {
+      const url = `${consoleBase}/web/api/v2.1${path}?${new URLSearchParams(query).toString()}`;
+      const body = await call(url, {}, 'view', ctx);
       return listing(body, `${host}/web/api/v2.1${path}`);
+    },
+    async action(path, ids, data, ctx) {
+      const body = await call(
+        `${consoleBase}/web/api/v2.1${path}`,
+        { method: 'POST', body: { filter: { ids }, data } },
+        'threat management',
+        ctx,
+      );
+      const affected = (body as { data?: { affected?: unknown } } | undefined)?.data?.affected;
+      if (typeof affected !== 'number') {
+        throw new SourceError(
+          'malformed',
+          `${host}/web/api/v2.1${path}: expected SentinelOne's {"data": {"affected": N}} answer, got ${body === undefined ? 'an empty answer' : JSON.stringify(body).slice(0, 120)}`,
+        );
+      }
+      return affected;
     },
   };
 }
@@ -202,6 +237,40 @@ function alertsError(error: unknown): unknown {
   return new SourceError(error.kind, `cloud-detection alerts: ${error.message}${hint}`, error.retryAfterMs);
 }
 
+type IncidentStatusValue = 'unresolved' | 'in_progress' | 'resolved';
+
+/**
+ * How a Vigil status is written to SentinelOne: its incident status, and for a
+ * false positive the analyst verdict as well. A plain resolve leaves the
+ * verdict alone: the console's analyst may already have set one, and nothing
+ * in Vigil's status says which it should be.
+ */
+const DECISIONS: Record<Status, { incidentStatus: IncidentStatusValue; analystVerdict?: 'false_positive' }> =
+  {
+    new: { incidentStatus: 'unresolved' },
+    acknowledged: { incidentStatus: 'in_progress' },
+    in_progress: { incidentStatus: 'in_progress' },
+    resolved: { incidentStatus: 'resolved' },
+    closed: { incidentStatus: 'resolved' },
+    false_positive: { incidentStatus: 'resolved', analystVerdict: 'false_positive' },
+  };
+
+/** Threats and cloud-detection alerts take the same actions under their own paths. */
+const ACTION_BASES = { threat: '/threats', alert: '/cloud-detection/alerts' } as const;
+
+/** Which SentinelOne object an incident is, from its fingerprint (`sentinelone|threat|<id>` or `sentinelone|alert|<id>`). */
+function decisionTarget(incident: Incident): { kind: keyof typeof ACTION_BASES; id: string } {
+  const match = /^sentinelone\|(threat|alert)\|(.+)$/.exec(incident.fingerprint);
+  const id = incident.vendorId ?? match?.[2];
+  if (!match || !id) {
+    throw new SourceError(
+      'config',
+      'SentinelOne: nothing sent: this incident names no threat or alert id (it came from a notification summary)',
+    );
+  }
+  return { kind: match[1] as keyof typeof ACTION_BASES, id };
+}
+
 /** Polls threats (and cloud-detection alerts unless `pollAlerts` is off) with `Authorization: ApiToken`. */
 export const createSentinelOneClient: VendorFactory<'sentinelone'> = (source, deps) => {
   const client = api(source, deps);
@@ -296,8 +365,61 @@ export const createSentinelOneClient: VendorFactory<'sentinelone'> = (source, de
       }
       return message;
     },
+
+    /**
+     * Sets the threat's (or alert's) incident status, and the analyst verdict
+     * for a false positive. SentinelOne answers 200 with `affected: 0` when the
+     * filter matches nothing (the item was deleted, or is outside the token's
+     * scope), so that is reported as a failure rather than a silent success.
+     */
+    async applyDecision(incident, decision: Decision, ctx): Promise<string> {
+      const { kind, id } = decisionTarget(incident);
+      const wanted = DECISIONS[decision.status];
+      const done: string[] = [];
+      const apply = async (action: string, data: Record<string, string>, what: string) => {
+        let affected: number;
+        try {
+          affected = await client.action(`${ACTION_BASES[kind]}${action}`, [id], data, ctx);
+        } catch (error) {
+          if (!(error instanceof SourceError)) throw error;
+          throw new SourceError(
+            error.kind,
+            `SentinelOne: could not set ${what} on ${kind} ${id}${setAlready(done)}: ${error.message}`,
+            error.retryAfterMs,
+            error.status,
+          );
+        }
+        if (affected === 0) {
+          throw new SourceError(
+            'http',
+            `SentinelOne changed nothing: the ${kind} may be gone (no ${kind} ${id} visible to this API token; ${what} not set${setAlready(done)})`,
+          );
+        }
+        done.push(what);
+      };
+      // Verdict first: should the status then fail, the item stays open in the
+      // console rather than resolved without saying it was a false positive.
+      if (wanted.analystVerdict) {
+        await apply(
+          '/analyst-verdict',
+          { analystVerdict: wanted.analystVerdict },
+          `verdict ${wanted.analystVerdict}`,
+        );
+      }
+      await apply(
+        '/incident',
+        { incidentStatus: wanted.incidentStatus },
+        `incident status ${wanted.incidentStatus}`,
+      );
+      const verdict = wanted.analystVerdict ? `, verdict ${wanted.analystVerdict}` : '';
+      return `SentinelOne: incident status ${wanted.incidentStatus}${verdict}`;
+    },
   };
 };
+
+function setAlready(done: string[]): string {
+  return done.length > 0 ? ` (${done.join(', ')} was already set)` : '';
+}
 
 /**
  * Fetches full threats by id (`GET /threats?ids=...`), mapped exactly like
