@@ -30,7 +30,7 @@ import type { Logger } from '../logger';
 import { Sanitizer } from '../sanitizer/sanitizer';
 import type { Service, ServiceState } from '../service-host';
 import type { AnalysisAnswer } from './answer';
-import { answerSchema, mapStrings, parseAnswer } from './answer';
+import { answerSchema, extractJson, mapStrings, parseAnswer } from './answer';
 import type { ChatResult, LlmClient, LlmSettings, RetryPolicy } from './llm-client';
 import { abortableSleep, chatWithRetries, createOpenAiClient, toLlmError } from './llm-client';
 import type { ChatMessage, Masker } from './prompt';
@@ -56,14 +56,24 @@ export interface AnalystDeps {
   bus: EventBus;
   clock: Clock;
   logger: Logger;
-  /** Defaults to the sanitizer over config.sanitizer. */
+  /** Defaults to the sanitizer over config.sanitizer (classes and allow-list; always enabled here). */
   sanitizer?: Masker;
   /** Defaults to the openai package against ai.baseUrl. */
   createClient?: (settings: LlmSettings) => LlmClient;
   /** First retry backoff (tests shorten it). */
   retryBaseMs?: number;
   concurrency?: number;
+  /**
+   * Whether the incident's first notification has yet to be tried. First
+   * alert fast, AI later (DESIGN.md §2): automatic analyses wait for it, a
+   * bounded while, so a message never waits for the model and the model's
+   * answer arrives as an edit or follow-up.
+   */
+  firstNotificationPending?: (incidentId: string) => boolean;
 }
+
+/** Longest an automatic analysis waits for the first notification (a slow channel must not starve it). */
+const FIRST_NOTIFICATION_WAIT_MS = 30_000;
 
 interface Job {
   incidentId: string;
@@ -113,7 +123,9 @@ export class AnalystService implements Service {
 
   constructor(private readonly deps: AnalystDeps) {
     this.analyses = createAnalysesRepo(deps.db);
-    this.sanitizer = deps.sanitizer ?? new Sanitizer(() => deps.config.get().sanitizer);
+    // The LLM always gets masked data (DESIGN.md §2): sanitizer.enabled governs chat channels, not this.
+    this.sanitizer =
+      deps.sanitizer ?? new Sanitizer(() => ({ ...deps.config.get().sanitizer, enabled: true }));
     this.retryBaseMs = deps.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
     this.concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   }
@@ -169,6 +181,10 @@ export class AnalystService implements Service {
     const active = this.findJob(id);
     if (active) {
       if (force) active.force = true;
+      if (!active.manual && this.queue.includes(active)) {
+        active.manual = true;
+        this.sortQueue();
+      }
       return Promise.resolve({ state: 'queued', message: 'already queued for analysis' });
     }
     if (!force) {
@@ -194,7 +210,7 @@ export class AnalystService implements Service {
       this.countUsage(result);
       let parsed: unknown = null;
       try {
-        parsed = JSON.parse(result.content.trim().replace(/^```(?:json)?\s*|\s*```$/g, ''));
+        parsed = JSON.parse(extractJson(result.content) ?? '');
       } catch {
         // Reported below: the endpoint works but this model does not answer in JSON.
       }
@@ -320,6 +336,15 @@ export class AnalystService implements Service {
     return { state: 'queued', message: 'queued for analysis' };
   }
 
+  private async afterFirstNotification(incidentId: string, signal: AbortSignal): Promise<void> {
+    const pending = this.deps.firstNotificationPending;
+    if (!pending) return;
+    const deadline = Date.now() + FIRST_NOTIFICATION_WAIT_MS;
+    while (!signal.aborted && Date.now() < deadline && pending(incidentId)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   /** Analyses left pending by a stop or crash are queued again. */
   private resumePending(): void {
     for (const stored of this.analyses.listPending()) {
@@ -341,9 +366,13 @@ export class AnalystService implements Service {
   private push(job: Job): void {
     job.seq = ++this.seq;
     this.queue.push(job);
-    // Analyst requests first, then the most severe, then first come.
-    this.queue.sort((a, b) => Number(b.manual) - Number(a.manual) || b.rank - a.rank || a.seq - b.seq);
+    this.sortQueue();
     this.pump();
+  }
+
+  /** Analyst requests first, then the most severe, then first come. */
+  private sortQueue(): void {
+    this.queue.sort((a, b) => Number(b.manual) - Number(a.manual) || b.rank - a.rank || a.seq - b.seq);
   }
 
   private findJob(incidentId: string): Job | undefined {
@@ -373,6 +402,7 @@ export class AnalystService implements Service {
   // --- one analysis -------------------------------------------------------
 
   private async run(job: Job, signal: AbortSignal): Promise<void> {
+    if (!job.manual) await this.afterFirstNotification(job.incidentId, signal);
     const incident = this.deps.incidents.get(job.incidentId);
     if (!incident) return;
     if (!this.deps.config.get().ai.enabled) {

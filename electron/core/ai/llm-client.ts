@@ -113,15 +113,39 @@ function causeCode(error: unknown): string | null {
   return null;
 }
 
-function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
-  const body = error.error as { message?: unknown } | undefined;
-  const text = typeof body?.message === 'string' ? body.message : error.message.replace(/^\d{3}\s*/, '');
-  return short(text);
+/** An HTTP error answer as the SDK reports it, read into plain typed fields. */
+interface HttpFailure {
+  status: number;
+  headers: Headers | undefined;
+  code: string | null;
+  type: string | null;
+  param: string | null;
+  /** The server's own message (from the error envelope, else the body text), shortened. */
+  message: string;
+}
+
+function httpFailure(error: unknown): HttpFailure | null {
+  if (!(error instanceof OpenAI.APIError)) return null;
+  const status: unknown = error.status;
+  if (typeof status !== 'number') return null;
+  const headers: unknown = error.headers;
+  const body: unknown = error.error;
+  const field = (value: unknown) => (typeof value === 'string' ? value : null);
+  const bodyMessage =
+    body !== null && typeof body === 'object' && 'message' in body ? field(body.message) : null;
+  return {
+    status,
+    headers: headers instanceof Headers ? headers : undefined,
+    code: field(error.code),
+    type: field(error.type),
+    param: field(error.param),
+    message: short(bodyMessage ?? error.message.replace(/^\d{3}\s*/, '')),
+  };
 }
 
 /** Mentions a request parameter by name: how servers say they do not support it. */
-function mentions(error: InstanceType<typeof OpenAI.APIError>, param: string): boolean {
-  return error.param === param || serverMessage(error).includes(param);
+function mentions(failure: HttpFailure, param: string): boolean {
+  return failure.param === param || failure.message.includes(param);
 }
 
 /** Turns whatever the SDK threw into an LlmError that says what happened in words. */
@@ -146,9 +170,9 @@ export function toLlmError(error: unknown, settings: LlmSettings, now = Date.now
     }
     return new LlmError('network', `cannot reach ${at}: ${code ?? short(error.message)}`);
   }
-  if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
-    const status = error.status;
-    const message = serverMessage(error);
+  const failure = httpFailure(error);
+  if (failure) {
+    const { status, message } = failure;
     if (status === 401) {
       return new LlmError(
         'auth',
@@ -165,7 +189,7 @@ export function toLlmError(error: unknown, settings: LlmSettings, now = Date.now
       );
     }
     if (status === 429) {
-      if (error.code === 'insufficient_quota' || error.type === 'insufficient_quota') {
+      if (failure.code === 'insufficient_quota' || failure.type === 'insufficient_quota') {
         return new LlmError(
           'quota',
           '429: quota exceeded (insufficient_quota): check the plan and billing of this API key',
@@ -176,7 +200,7 @@ export function toLlmError(error: unknown, settings: LlmSettings, now = Date.now
         'rate_limited',
         `429: rate limited: ${message}`,
         status,
-        retryAfterMs(error.headers, now),
+        retryAfterMs(failure.headers, now),
       );
     }
     if (status >= 500) {
@@ -251,15 +275,13 @@ export function createOpenAiClient(settings: LlmSettings, fetchImpl?: typeof fet
       try {
         return await sdk.chat.completions.create(body, request.signal ? { signal: request.signal } : {});
       } catch (error) {
-        const refused =
-          error instanceof OpenAI.APIError &&
-          (error.status === 400 || error.status === 422) &&
-          adjustments < 2;
-        if (refused && request.json && useResponseFormat && mentions(error, 'response_format')) {
+        const failure = httpFailure(error);
+        const refused = failure && (failure.status === 400 || failure.status === 422) && adjustments < 2;
+        if (refused && request.json && useResponseFormat && mentions(failure, 'response_format')) {
           useResponseFormat = false;
           continue;
         }
-        if (refused && mentions(error, tokenParam)) {
+        if (refused && mentions(failure, tokenParam)) {
           tokenParam = tokenParam === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
           continue;
         }

@@ -62,6 +62,11 @@ function compact(value: unknown, max: number): string {
   return truncate(typeof value === 'string' ? value : JSON.stringify(value), max);
 }
 
+/** The entity lists that hold something: empty ones only cost tokens. */
+function nonEmpty<T extends Record<string, readonly unknown[]>>(lists: T): Partial<T> {
+  return Object.fromEntries(Object.entries(lists).filter(([, list]) => list.length > 0)) as Partial<T>;
+}
+
 export interface Prompt {
   messages: ChatMessage[];
   map: PseudonymMap;
@@ -81,20 +86,19 @@ export function buildPrompt(incident: Incident, events: readonly RawEvent[], mas
       firstSeen: incident.firstSeen,
       lastSeen: incident.lastSeen,
       mitre: incident.mitre,
-      entities: {
+      entities: nonEmpty({
         ...incident.entities,
         files: incident.entities.files.map((f) => ({
           path: f.path,
           ...(f.sha256 ? { sha256: f.sha256 } : {}),
         })),
-      },
+      }),
       tags: incident.tags,
     },
-    events: events.slice(0, PROMPT_EVENTS).map((e) => ({
-      receivedAt: e.receivedAt,
-      route: e.route,
-      body: bodyValue(e.body),
-    })),
+    // The route is left out: it names a source, which tells the model nothing.
+    events: events
+      .slice(0, PROMPT_EVENTS)
+      .map((e) => ({ receivedAt: e.receivedAt, body: bodyValue(e.body) })),
   };
   const { value: masked, map } = masker.mask(data, incident.entities);
   const shown = {
@@ -106,7 +110,7 @@ export function buildPrompt(incident: Incident, events: readonly RawEvent[], mas
     lines.push('', `Latest raw events (newest first, each cut to ${String(EVENT_CHARS)} characters):`);
     masked.events.forEach((event, index) => {
       lines.push(
-        `--- event ${String(index + 1)}, received ${event.receivedAt} via ${event.route}`,
+        `--- event ${String(index + 1)}, received ${event.receivedAt}`,
         compact(event.body, EVENT_CHARS),
       );
     });

@@ -6,6 +6,7 @@ import type { Entities, RawEvent, Status, TimelineEntry } from '../../../shared/
 import type { IncidentDetail } from '../../../shared/ipc/contract';
 import { formatAbsolute, formatCount, prettyBody } from '../lib/format';
 import { useStore } from '../store';
+import { AnalysisPanel } from './AnalysisPanel';
 import { ErrorNotice } from './ErrorNotice';
 import { SeverityBadge } from './SeverityBadge';
 import { StatusBadge } from './StatusBadge';
@@ -155,6 +156,8 @@ function DetailBody({ detail, refreshing }: { detail: IncidentDetail; refreshing
           </Fact>
         )}
       </dl>
+
+      <AnalysisPanel key={incident.id} incidentId={incident.id} analysis={detail.analysis} />
 
       <Section title="Description">
         {incident.description ? (

@@ -78,6 +78,9 @@ export function createOutboxRepo(db: Db) {
     VALUES (@incident_id, @channel_id, @purpose, @state, @next_attempt_at, @reason, @now, @now)
     ON CONFLICT DO NOTHING`);
   const byId = db.prepare<[number], OutboxRow>('SELECT * FROM outbox WHERE id = ?');
+  const firstUnsent = db.prepare<[string], { n: number }>(
+    "SELECT count(*) AS n FROM outbox WHERE incident_id = ? AND purpose = 'incident' AND state IN ('pending', 'sending') AND attempts = 0",
+  );
   const pendingFor = db.prepare<[string, string, string], { n: number }>(
     "SELECT count(*) AS n FROM outbox WHERE incident_id = ? AND channel_id = ? AND purpose = ? AND state IN ('pending', 'held', 'sending')",
   );
@@ -165,6 +168,10 @@ export function createOutboxRepo(db: Db) {
     /** Whether an entry for this incident, channel and purpose still waits to be sent. */
     hasWaiting(incidentId: string, channelId: string, purpose: OutboxPurpose): boolean {
       return (pendingFor.get(incidentId, channelId, purpose)?.n ?? 0) > 0;
+    },
+    /** Whether a first notification of this incident has not even been tried yet (held ones do not count). */
+    firstNotificationUntried(incidentId: string): boolean {
+      return (firstUnsent.get(incidentId)?.n ?? 0) > 0;
     },
     get(id: number): OutboxEntry | null {
       const row = byId.get(id);
