@@ -23,13 +23,16 @@ import { createTimelineRepo } from './db/repos/timeline-repo';
 import { EventBus } from './event-bus';
 import { AnalystService } from './ai/analyst-service';
 import { BackupService } from './backup/backup-service';
+import { createKvRepo } from './db/repos/kv-repo';
 import { createOutboxRepo } from './db/repos/outbox-repo';
+import { createTelegramChatsRepo } from './db/repos/telegram-chats-repo';
 import { createAdapter } from './notify/channels/index';
 import type { DesktopNotifier } from './notify/channels/desktop';
 import { createNodeNotifier } from './notify/channels/node-notifier';
 import { NotificationService } from './notify/notification-service';
 import { TelegramBotService } from './notify/telegram-bots';
 import { WhatsAppService } from './notify/whatsapp-sessions';
+import { SendThrottle } from './notify/whatsapp/throttle';
 import { Sanitizer } from './sanitizer/sanitizer';
 import { createIdGenerator } from './ids';
 import { IncidentActions } from './incidents/incident-actions';
@@ -76,6 +79,8 @@ export interface CoreOptions {
   desktopNotifier?: DesktopNotifier;
   /** A link to an incident in this shell's UI, for messages (the headless shell's URL). */
   appUrl?: (incidentId: string) => string | null;
+  /** Test hook: the outbox's first retry delay (2 s in production). */
+  _notifyBackoffBaseMs?: number;
   /** Per-run overrides of the webhook address that are not saved to the config. */
   webhook?: { host?: string; port?: number };
 }
@@ -197,6 +202,7 @@ export function createCore(options: CoreOptions): Core {
   });
 
   const host = new ServiceHost(logger.child('host'));
+  const outbox = createOutboxRepo(db);
   const analyst = new AnalystService({
     db,
     incidents,
@@ -205,11 +211,12 @@ export function createCore(options: CoreOptions): Core {
     bus,
     clock,
     logger: logger.child('ai'),
+    firstNotificationPending: (incidentId) => outbox.firstNotificationUntried(incidentId),
   });
 
-  const outbox = createOutboxRepo(db);
   const sanitizer = new Sanitizer(() => config.get().sanitizer);
   const desktopNotifier = options.desktopNotifier ?? createNodeNotifier();
+  const whatsappThrottle = new SendThrottle();
   notifications = new NotificationService({
     config,
     outbox,
@@ -220,9 +227,12 @@ export function createCore(options: CoreOptions): Core {
     bus,
     clock,
     logger: logger.child('notify'),
-    adapterFor: (channel) => createAdapter(channel, { desktop: desktopNotifier }),
+    // `telegram` is created below; adapters are only asked for once the services run.
+    adapterFor: (channel) =>
+      createAdapter(channel, { desktop: desktopNotifier, telegram: telegram.adapterDeps, whatsappThrottle }),
     analysisFor: (incident) => analyst.analysisFor(incident),
     appUrl: (id) => options.appUrl?.(id) ?? null,
+    ...(options._notifyBackoffBaseMs !== undefined ? { backoffBaseMs: options._notifyBackoffBaseMs } : {}),
   });
   const actions = new IncidentActions({
     db,
@@ -234,8 +244,23 @@ export function createCore(options: CoreOptions): Core {
     onCountsChanged,
     writeBack: (incident, decision) => sources.writeBack(incident, decision),
   });
-  const telegram = new TelegramBotService();
-  const whatsapp = new WhatsAppService();
+  const telegram = new TelegramBotService({
+    config,
+    chats: createTelegramChatsRepo(db),
+    kv: createKvRepo(db),
+    outbox,
+    incidents,
+    rawEvents,
+    actions,
+    clock,
+    logger: logger.child('telegram'),
+    bus,
+    version: options.version,
+    sanitizer,
+    analysisFor: (incident) => analyst.analysisFor(incident),
+    appUrl: (id) => options.appUrl?.(id) ?? null,
+  });
+  const whatsapp = new WhatsAppService({ config, bus, clock, logger: logger.child('whatsapp') });
 
   host.add(backup);
   host.add(analyst);

@@ -411,12 +411,19 @@ export class NotificationService implements Service {
       appUrl: this.deps.appUrl(incident.id),
     };
     if (!channel.mask) return message;
-    // One mask call over everything keeps pseudonyms consistent across the message.
+    // One mask call over everything keeps pseudonyms consistent across the message. The source
+    // is Vigil's own configuration (a name the analyst chose), not data about the victim.
+    const { source, ...rest } = incident;
     const masked = this.deps.sanitizer.mask(
-      { incident: message.incident, events: message.events, analysis: message.analysis },
+      { incident: rest, events: message.events, analysis: message.analysis },
       incident.entities,
     ).value;
-    return { ...message, ...masked };
+    return {
+      ...message,
+      incident: { ...masked.incident, source },
+      events: masked.events,
+      analysis: masked.analysis,
+    };
   }
 
   private context(channel: ChannelConfig, previous: { address: string; ref: string }[], signal: AbortSignal) {

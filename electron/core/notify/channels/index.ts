@@ -7,17 +7,23 @@ import { createEmailAdapter } from './email';
 import { createMattermostAdapter } from './mattermost';
 import { createTeamsAdapter } from './teams';
 import { createTelegramAdapter } from './telegram';
+import type { TelegramAdapterDeps } from './telegram';
+import type { SendThrottle } from '../whatsapp/throttle';
 import { createWhatsAppAdapter } from './whatsapp';
 
 export interface AdapterDeps {
   /** How this shell shows a desktop notification (Electron's Notification, node-notifier headless). */
   desktop: DesktopNotifier;
+  /** The Telegram bot service's view of approved chats and the time zone (TelegramBotService.adapterDeps). */
+  telegram?: TelegramAdapterDeps;
+  /** Spaces WhatsApp messages per sender across deliveries (the outbox creates an adapter per delivery). */
+  whatsappThrottle?: SendThrottle;
 }
 
 export function createAdapter(channel: ChannelConfig, deps: AdapterDeps): ChannelAdapter {
   switch (channel.kind) {
     case 'telegram':
-      return createTelegramAdapter(channel);
+      return createTelegramAdapter(channel, deps.telegram);
     case 'teams':
       return createTeamsAdapter(channel);
     case 'mattermost':
@@ -25,7 +31,7 @@ export function createAdapter(channel: ChannelConfig, deps: AdapterDeps): Channe
     case 'email':
       return createEmailAdapter(channel);
     case 'whatsapp':
-      return createWhatsAppAdapter(channel);
+      return createWhatsAppAdapter(channel, deps.whatsappThrottle);
     case 'desktop':
       return createDesktopAdapter(channel, deps.desktop);
   }
