@@ -234,6 +234,17 @@ function vendorMessage(body: unknown): string | null {
     const text = first.detail ?? first.title ?? first.message;
     if (typeof text === 'string') return text.slice(0, 300);
   }
+  // Graph-style bodies (Meta, OpenAI): {"error": {"message": "...", "code": 131047}}.
+  const nested = record.error;
+  if (
+    nested &&
+    typeof nested === 'object' &&
+    typeof (nested as Record<string, unknown>).message === 'string'
+  ) {
+    const { message, code } = nested as { message: string; code?: unknown };
+    const suffix = typeof code === 'number' || typeof code === 'string' ? ` (code ${String(code)})` : '';
+    return `${message.slice(0, 300)}${suffix}`;
+  }
   for (const key of ['error_description', 'message', 'error', 'detail', 'description', 'statusText']) {
     if (typeof record[key] === 'string') return record[key].slice(0, 300);
   }
