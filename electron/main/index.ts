@@ -27,14 +27,15 @@ import Store from 'electron-store';
 import type { Severity } from '../../shared/domain';
 import type { SystemStatus } from '../../shared/ipc/contract';
 import { createCore, dataPaths, defaultDataDir, storeBackend } from '../core/index';
-import type { Core } from '../core/index';
+import type { Core, DesktopNotifier } from '../core/index';
 import type { Logger } from '../core/logger';
+import { SourceError } from '../core/sources/source-error';
 import { createAppOrigin } from './app-origin';
 import type { AppOrigin } from './app-origin';
 import { forwardEvents, registerContract, sendEvent, trustedSenderCheck } from './ipc-registry';
 import { autostartCommand, autostartDir, startAtLoginController } from './login-item';
 import { missingBindingMessage, resolveSqliteBinding } from './native-binding';
-import { incidentNotice } from './notifications';
+import { builtInNotificationsActive, incidentNotice } from './notifications';
 import type { IncidentNotice } from './notifications';
 import { chooseSecretCipher, readStoredCipherKind } from './safe-storage-cipher';
 import { createShutdown } from './shutdown';
@@ -165,11 +166,11 @@ function createTray(showWindow: () => void, log: Logger): { update(counts: TrayC
   };
 }
 
-/** Native notifications; clicking one calls `onClick` with the incident id. */
-function createNotifier(onClick: (incidentId: string) => void): (notice: IncidentNotice) => void {
+/** Native notifications; clicking one calls `onClick` with the incident id. False where the desktop has none. */
+function createNotifier(onClick: (incidentId: string) => void): (notice: IncidentNotice) => boolean {
   const live = new Set<Notification>();
   return (notice) => {
-    if (!Notification.isSupported()) return;
+    if (!Notification.isSupported()) return false;
     const notification = new Notification({
       title: notice.title,
       body: notice.body,
@@ -186,6 +187,7 @@ function createNotifier(onClick: (incidentId: string) => void): (notice: Inciden
       if (oldest) live.delete(oldest);
     }
     notification.show();
+    return true;
   };
 }
 
@@ -224,6 +226,15 @@ async function main(): Promise<void> {
     return;
   }
 
+  // The outbox starts with the core, before the window: a click that early only dismisses.
+  let focusIncident: (incidentId: string) => void = () => undefined;
+  const notify = createNotifier((id) => focusIncident(id));
+  // Desktop channels deliver through the outbox; a desktop without notifications is a setting to fix, not a retry.
+  const desktopNotifier: DesktopNotifier = (notice) =>
+    notify(notice)
+      ? Promise.resolve()
+      : Promise.reject(new SourceError('config', 'this desktop does not support notifications'));
+
   const cipherChoice = chooseSecretCipher(safeStorage, readStoredCipherKind(dataPaths(dataDir).secrets));
   let core: Core;
   try {
@@ -234,6 +245,7 @@ async function main(): Promise<void> {
       configBackend: storeBackend(new Store({ cwd: dataDir, name: 'config', configFileMode: 0o600 })),
       secretCipher: cipherChoice.cipher,
       sqliteNativeBinding,
+      desktopNotifier,
       logEcho: app.isPackaged ? undefined : (line) => process.stdout.write(line),
     });
   } catch (error) {
@@ -325,10 +337,10 @@ async function main(): Promise<void> {
   app.on('activate', showWindow);
 
   const liveContents = () => (window.isDestroyed() ? null : window.webContents);
-  const notify = createNotifier((id) => {
+  focusIncident = (id) => {
     showWindow();
     sendEvent(liveContents(), 'ui.focusIncident', { id }, log);
-  });
+  };
   forwardEvents((listener) => core.onEvent(listener), liveContents, log);
   core.onEvent((name, payload) => {
     if (name === 'system.counts') {
@@ -336,7 +348,7 @@ async function main(): Promise<void> {
       if (counts) tray?.update(counts);
     } else if (name === 'incidents.changed') {
       const notice = incidentNotice(payload);
-      if (notice) notify(notice);
+      if (notice && builtInNotificationsActive(core.config.get())) notify(notice);
     }
   });
 

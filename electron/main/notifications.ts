@@ -53,3 +53,19 @@ export function incidentNotice(payload: unknown): IncidentNotice | null {
     severity: item.severity,
   };
 }
+
+/** The part of the config the built-in rule depends on. */
+export interface ChannelsConfig {
+  channels: readonly { kind: string; enabled: boolean }[];
+}
+
+/**
+ * Whether the shell's built-in rule (a native notification for every new high
+ * or critical incident) applies. It does only while no enabled desktop channel
+ * exists: such a channel sends desktop notifications through the outbox, where
+ * routing rules, quiet hours and silences apply, and both at once would show
+ * every incident twice (the second one ignoring any silence).
+ */
+export function builtInNotificationsActive(config: ChannelsConfig): boolean {
+  return !config.channels.some((channel) => channel.kind === 'desktop' && channel.enabled);
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { incidentNotice } from '../../electron/main/notifications';
+import { builtInNotificationsActive, incidentNotice } from '../../electron/main/notifications';
+import { parseConfig } from '../../shared/config';
 
 function changed(change: string, severity: string, host: string | null = 'WS-042') {
   return {
@@ -50,5 +51,38 @@ describe('incidentNotice', () => {
     const long = changed('created', 'high');
     long.item.title = 'A'.repeat(5000);
     expect(incidentNotice(long)?.body.length).toBeLessThan(250);
+  });
+});
+
+describe('builtInNotificationsActive', () => {
+  const channel = (kind: string, enabled = true) => ({ kind, enabled });
+
+  it('keeps the built-in rule while no desktop channel is configured', () => {
+    expect(builtInNotificationsActive({ channels: [] })).toBe(true);
+    expect(builtInNotificationsActive({ channels: [channel('telegram'), channel('mattermost')] })).toBe(true);
+  });
+
+  it('keeps it while the only desktop channels are disabled', () => {
+    expect(builtInNotificationsActive({ channels: [channel('desktop', false), channel('teams')] })).toBe(
+      true,
+    );
+  });
+
+  it('hands desktop notifications to routing once a desktop channel is enabled', () => {
+    expect(builtInNotificationsActive({ channels: [channel('desktop')] })).toBe(false);
+    expect(
+      builtInNotificationsActive({
+        channels: [channel('email'), channel('desktop', false), channel('desktop', true)],
+      }),
+    ).toBe(false);
+  });
+
+  it('reads a real config document, where a desktop channel is enabled by default', () => {
+    expect(builtInNotificationsActive(parseConfig({}))).toBe(true);
+    expect(
+      builtInNotificationsActive(
+        parseConfig({ channels: [{ id: 'desk', kind: 'desktop', name: 'Desktop' }] }),
+      ),
+    ).toBe(false);
   });
 });

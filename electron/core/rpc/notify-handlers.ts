@@ -6,6 +6,7 @@ import { SECRET_PATHS, channelConfigSchema, formatIssues, incidentMatchSchema } 
 import type { ChannelView } from '../../../shared/ipc/contract';
 import { ContractError } from '../../../shared/ipc/result';
 import type { Clock } from '../clock';
+import type { EventBus } from '../event-bus';
 import type { ConfigStore } from '../config/config-store';
 import type { IncidentsRepo } from '../db/repos/incidents-repo';
 import type { OutboxRepo } from '../db/repos/outbox-repo';
@@ -42,6 +43,7 @@ function deletePath(value: Record<string, unknown>, path: string[]): void {
 }
 
 export interface NotifyHandlerDeps {
+  bus: EventBus;
   config: ConfigStore;
   outbox: OutboxRepo;
   incidents: IncidentsRepo;
@@ -114,6 +116,18 @@ export function createNotifyHandlers(deps: NotifyHandlerDeps): Pick<Handlers, No
         const kept = existing ? getPath(existing, path) : undefined;
         if ((given === undefined || given === '') && kept !== undefined) setPath(merged, path, kept);
       }
+      const hook = merged.webhookUrl;
+      // webhookUrl is a secret field, so the schema accepts any string; a literal must still be a URL.
+      if (
+        typeof hook === 'string' &&
+        hook !== '' &&
+        !/^\$\{\w+\}$/.test(hook) &&
+        !hook.startsWith('secret:')
+      ) {
+        if (!/^https?:\/\/[^/\s]+/i.test(hook)) {
+          throw new ContractError('bad_request', 'channel.webhookUrl: must be an http(s) URL');
+        }
+      }
       const parsed = channelConfigSchema.safeParse(merged);
       if (!parsed.success) throw new ContractError('bad_request', formatIssues(parsed.error, 'channel'));
       const config = deps.config.update((draft) => {
@@ -121,6 +135,7 @@ export function createNotifyHandlers(deps: NotifyHandlerDeps): Pick<Handlers, No
         if (index >= 0) draft.channels[index] = parsed.data;
         else draft.channels.push(parsed.data);
       });
+      deps.bus.emit('channels.changed', { id: parsed.data.id });
       return view(config.channels.find((c) => c.id === parsed.data.id)!);
     },
 
@@ -129,6 +144,7 @@ export function createNotifyHandlers(deps: NotifyHandlerDeps): Pick<Handlers, No
       deps.config.update((draft) => {
         draft.channels = draft.channels.filter((c) => c.id !== id);
       });
+      deps.bus.emit('channels.changed', { id });
       return { removed: true };
     },
 

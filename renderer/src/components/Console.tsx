@@ -3,11 +3,13 @@ import { useEffect } from 'react';
 import { useLiveEvents } from '../hooks/use-live-events';
 import { useStore } from '../store';
 import type { ViewId } from '../store';
+import { ChannelsView } from '../views/ChannelsView';
 import { DashboardView } from '../views/DashboardView';
 import { IncidentsView } from '../views/IncidentsView';
 import { PlaceholderView } from '../views/PlaceholderView';
 import { SettingsView } from '../views/SettingsView';
 import { SourcesView } from '../views/SourcesView';
+import { WhatsAppView } from '../views/WhatsAppView';
 import { Header } from './Header';
 import { Sidebar } from './Sidebar';
 
@@ -44,21 +46,9 @@ function CurrentView({ view }: { view: ViewId }) {
     case 'settings':
       return <SettingsView />;
     case 'channels':
-      return (
-        <PlaceholderView title="Channels">
-          Telegram, Teams, Mattermost, e-mail, WhatsApp and desktop notifications will be configured here,
-          each with a minimum severity, masking of sensitive values, a <em>Send test</em> button and its
-          delivery health.
-        </PlaceholderView>
-      );
+      return <ChannelsView />;
     case 'whatsapp':
-      return (
-        <PlaceholderView title="WhatsApp">
-          Linking a WhatsApp account will happen here: scan the pairing QR code with the phone that should
-          send alerts, pick the chats or groups that receive them, and watch the connection state. Until then,
-          WhatsApp delivery is off.
-        </PlaceholderView>
-      );
+      return <WhatsAppView />;
     case 'logs':
       return (
         <PlaceholderView title="Logs">

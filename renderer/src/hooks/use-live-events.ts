@@ -33,6 +33,9 @@ export function useLiveEvents(): void {
       transport.api.on('sources.changed', (source) => {
         useStore.getState().upsertSource(source);
       }),
+      transport.api.on('channels.changed', ({ id }) => {
+        useStore.getState().channelChanged(id);
+      }),
       transport.api.on('system.counts', (counts) => {
         useStore.getState().applyCounts(counts);
       }),

@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 
 import { createBackupSlice } from './backup-slice';
+import { createChannelsSlice } from './channels-slice';
 import { createIncidentsSlice, resetIncidentRequests } from './incidents-slice';
 import { createSessionSlice } from './session-slice';
 import { createSourcesSlice } from './sources-slice';
@@ -20,6 +21,7 @@ export const useStore = create<StoreState>()((...a) => ({
   ...createIncidentsSlice(...a),
   ...createSourcesSlice(...a),
   ...createBackupSlice(...a),
+  ...createChannelsSlice(...a),
 }));
 
 const initialState = useStore.getState();
@@ -38,6 +40,8 @@ export function refreshAfterReconnect(): void {
   if (state.listState !== 'idle') void state.loadIncidents();
   if (state.sourcesState !== 'idle') void state.loadSources();
   if (state.backupListState !== 'idle') void state.loadBackups();
+  if (state.channelsState !== 'idle') void state.loadChannels();
+  if (state.routingState !== 'idle') void state.loadRouting();
   void state.refreshDetail();
 }
 

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
+import { AiSettingsPanel } from '../components/AiSettingsPanel';
 import { BackupPanel } from '../components/BackupPanel';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -140,6 +141,8 @@ export function SettingsView() {
         </section>
 
         <PreferencesPanel />
+
+        <AiSettingsPanel />
 
         <BackupPanel />
 
