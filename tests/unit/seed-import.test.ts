@@ -60,7 +60,7 @@ function source<K extends SourceConfig['kind']>(config: Config, id: string, kind
 function channel(config: Config, id: string): Record<string, unknown> & ChannelConfig {
   const found = config.channels.find((c) => c.id === id);
   expect(found).toBeDefined();
-  return found! as Record<string, unknown> & ChannelConfig;
+  return found!;
 }
 
 const secretOf = (value: unknown) => (typeof value === 'string' ? value : undefined);

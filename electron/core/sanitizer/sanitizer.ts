@@ -1,10 +1,18 @@
 /**
- * The sanitizer: being written. Every egress of incident data (the LLM always,
- * chat channels unless set to show real values) goes through `mask`; `unmask`
- * restores real values in what comes back. Until it exists, masking refuses
- * rather than let real values out.
+ * The sanitizer. Every egress of incident data (the LLM always, chat channels
+ * unless set to show real values) goes through `mask`; `unmask` restores real
+ * values in what comes back. Users, hosts, domains, addresses, paths,
+ * e-mails, MACs and SIDs become per-incident pseudonyms (HOST_1, USER_2,
+ * PATH_3.exe ...); hashes, MITRE and CVE ids, severities, timestamps and
+ * versions stay readable. The rules are in README.md next to this file.
  */
 import type { Entities } from '../../../shared/domain';
+import { KeyKinds, MASK_CLASSES, MaskRun, type MaskClass } from './masker';
+import { buildScanners, type Scanners } from './patterns';
+import { PREFIX, PSEUDONYM_SOURCE, unmaskText, type PseudonymMap } from './registry';
+
+export type { PseudonymMap } from './registry';
+export { MASK_CLASSES, type MaskClass } from './masker';
 
 export interface SanitizerSettings {
   enabled: boolean;
@@ -14,31 +22,87 @@ export interface SanitizerSettings {
   allow: string[];
 }
 
-/** Pseudonym -> real value, kept locally per incident (HOST_1 -> WS-FIN-014.corp.example.com). */
-export type PseudonymMap = Record<string, string>;
-
 export interface Sanitized<T> {
   value: T;
   map: PseudonymMap;
 }
 
 export class Sanitizer {
+  private readonly scanners: Scanners = buildScanners();
+  private readonly pseudonyms = new RegExp(PSEUDONYM_SOURCE, 'gi');
+  private readonly keyKinds = new KeyKinds();
+
   constructor(private readonly settings: () => SanitizerSettings) {}
 
   /**
    * Masks every string inside `value` (deeply, keys kept), first seeding the
    * incident's known entities so they are replaced wherever they appear.
-   * Passing an existing `map` keeps pseudonyms consistent across calls for one incident.
+   * Passing an existing `map` keeps pseudonyms consistent across calls for one
+   * incident: the map is extended in place (and returned), never renumbered.
+   * With the sanitizer disabled, `value` comes back as it is.
+   *
+   * @throws TypeError when `value` contains itself.
    */
-  mask<T>(_value: T, _known?: Entities, _map?: PseudonymMap): Sanitized<T> {
-    void this.settings;
-    throw new Error('the sanitizer is not available in this version yet');
+  mask<T>(value: T, known?: Entities, map?: PseudonymMap): Sanitized<T> {
+    const target = map ?? {};
+    const settings = this.settings();
+    if (!settings.enabled) return { value, map: target };
+    const run = new MaskRun(this.scanners, this.keyKinds, settings, target);
+    run.reserveLookalikes(value);
+    if (known) run.seed(known);
+    return { value: run.maskValue(value) as T, map: target };
   }
 
-  /** Puts real values back into text that names pseudonyms. */
+  /**
+   * Puts real values back into text that names pseudonyms: `HOST_1`,
+   * `host_1`, `**HOST_1**`, `HOST\_1` all work, and `HOST_12` is never read
+   * as `HOST_1`. Unknown pseudonyms are left as written.
+   */
   unmask(text: string, map: PseudonymMap): string {
-    let out = text;
-    for (const [pseudonym, real] of Object.entries(map)) out = out.split(pseudonym).join(real);
-    return out;
+    return unmaskText(text, map, this.pseudonyms);
   }
+
+  /** `unmask` applied to every string inside `value` (keys kept, a new value returned). */
+  unmaskDeep<T>(value: T, map: PseudonymMap): T {
+    return this.unmaskAny(value, map) as T;
+  }
+
+  private unmaskAny(value: unknown, map: PseudonymMap): unknown {
+    if (typeof value === 'string') return this.unmask(value, map);
+    if (Array.isArray(value)) return value.map((item: unknown) => this.unmaskAny(item, map));
+    if (value !== null && typeof value === 'object') {
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) return value;
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) {
+        Object.defineProperty(out, key, {
+          value: this.unmaskAny(item, map),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return out;
+    }
+    return value;
+  }
+}
+
+/**
+ * The map without extra letter-case spellings (`host_1`), for showing an
+ * analyst which pseudonym stands for what.
+ */
+export function canonicalPseudonyms(map: PseudonymMap): PseudonymMap {
+  const prefixes = new Set(Object.values(PREFIX));
+  const out: PseudonymMap = {};
+  for (const [pseudonym, real] of Object.entries(map)) {
+    const prefix = pseudonym.slice(0, pseudonym.lastIndexOf('_'));
+    if (prefixes.has(prefix)) out[pseudonym] = real;
+  }
+  return out;
+}
+
+/** True when `cls` names a class the settings may list. */
+export function isMaskClass(cls: string): cls is MaskClass {
+  return (MASK_CLASSES as readonly string[]).includes(cls);
 }
