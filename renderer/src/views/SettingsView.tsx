@@ -185,12 +185,12 @@ export function SettingsView() {
 
         <section className="card" aria-labelledby="soon-title">
           <h2 id="soon-title" className="card-title">
-            Coming here
+            Elsewhere
           </h2>
           <p className="muted">
-            Source credentials, routing rules and quiet hours, deduplication window and silences, AI triage
-            (endpoint, model, token budget), masking of sensitive values, backup retention, the web UI PIN and
-            the time zone will be edited on this page.
+            Source credentials are set under Sources; channels, routing rules, quiet hours and silences under
+            Channels. The deduplication window, masking classes and allow-list, and backup retention are read
+            from the configuration file for now (see the README); editing them here is coming.
           </p>
         </section>
       </div>
