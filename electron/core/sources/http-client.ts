@@ -81,7 +81,10 @@ export async function requestJson(url: string, options: RequestOptions, clock: C
     if (options.signal?.aborted) throw new SourceError('network', `${target}: cancelled`);
     if (error instanceof SourceError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SourceError('network', `${target}: ${describeNetworkError(code, (error as Error).message)}`);
+    throw new SourceError(
+      'network',
+      `${target}: ${describeNetworkError(code, (error as Error).message, '; fix the certificate or turn off TLS verification for this source')}`,
+    );
   }
   if (response.status >= 300 && response.status < 400) {
     throw new SourceError(
@@ -194,7 +197,8 @@ function toHeaders(raw: IncomingHttpHeaders): Headers {
   return headers;
 }
 
-function describeNetworkError(code: string | undefined, message: string): string {
+/** A network failure in words; `tlsHint` follows a rejected certificate (what the user can change). */
+export function describeNetworkError(code: string | undefined, message: string, tlsHint = ''): string {
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused (is the address and port right, and the service up?)';
@@ -208,7 +212,7 @@ function describeNetworkError(code: string | undefined, message: string): string
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'CERT_HAS_EXPIRED':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `the TLS certificate was not accepted (${code}); fix the certificate or turn off TLS verification for this source`;
+      return `the TLS certificate was not accepted (${code})${tlsHint}`;
     default:
       return code ? `${code}: ${message}` : message;
   }

@@ -13,7 +13,7 @@ import { request as httpsRequest } from 'node:https';
 
 import type { Analysis, Incident, RawEvent, Severity } from '../../../../shared/domain';
 import type { Clock } from '../../clock';
-import { parseRetryAfter } from '../../sources/http-client';
+import { describeNetworkError, parseRetryAfter } from '../../sources/http-client';
 import { SourceError } from '../../sources/source-error';
 import type { OutgoingMessage } from '../channel-adapter';
 
@@ -250,7 +250,7 @@ export async function postJson(url: string, body: unknown, options: PostOptions)
       throw new SourceError('timeout', `${target}: no answer within ${timeoutMs / 1000} s`);
     if (options.signal.aborted) throw new SourceError('network', `${target}: cancelled`);
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SourceError('network', `${target}: ${networkProblem(code, (error as Error).message)}`);
+    throw new SourceError('network', `${target}: ${describeNetworkError(code, (error as Error).message)}`);
   }
   const { status } = result;
   if (status >= 300 && status < 400)
@@ -314,26 +314,6 @@ function post(url: URL, payload: string, signal: AbortSignal): Promise<RawAnswer
     req.on('error', reject);
     req.end(payload);
   });
-}
-
-function networkProblem(code: string | undefined, message: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused (is the address and port right, and the service up?)';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host name not found';
-    case 'ECONNRESET':
-      return 'the connection was reset';
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'CERT_HAS_EXPIRED':
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `the TLS certificate was not accepted (${code})`;
-    default:
-      return code ? `${code}: ${message}` : message;
-  }
 }
 
 /** The human part of an error answer: a JSON message, an HTML page's title, or the text itself. */
