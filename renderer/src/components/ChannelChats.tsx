@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 import type { MethodResponse } from '../../../shared/ipc/contract';
 import { formatAbsolute } from '../lib/format';
-import { useStore } from '../store';
 import { call, messageOf } from '../transport';
 import { ErrorNotice } from './ErrorNotice';
+import { useChannelRead } from './useChannelRead';
 
 type Chat = MethodResponse<'telegram.chats'>[number];
 type Decision = 'approved' | 'ignored' | 'blocked';
@@ -34,39 +34,16 @@ const SECTIONS: { state: Chat['state']; title: string; empty: string }[] = [
   { state: 'ignored', title: 'Ignored', empty: 'No ignored requests.' },
 ];
 
+const readChats = (channelId: string): Promise<Chat[]> => call('telegram.chats', { channelId });
+
 /**
  * A Telegram channel's chats: requests to receive its messages, waiting for
  * Allow, Ignore or Block, and what was decided before (and by whom).
  */
 export function ChannelChats({ channelId }: { channelId: string }) {
-  const [chats, setChats] = useState<Chat[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: chats, error, reload: load } = useChannelRead(channelId, readChats);
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState('');
-  /** Bumped after a decision; a push on this channel bumps `revision`. */
-  const [reads, setReads] = useState(0);
-  const revision = useStore((s) => s.channelRevisions[channelId] ?? 0);
-
-  useEffect(() => {
-    let current = true;
-    call('telegram.chats', { channelId }).then(
-      (answer) => {
-        if (!current) return;
-        setChats(answer);
-        setError(null);
-      },
-      (e: unknown) => {
-        if (current) setError(messageOf(e));
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [channelId, revision, reads]);
-
-  const load = (): void => {
-    setReads((n) => n + 1);
-  };
 
   const decide = async (chat: Chat, decision: Decision): Promise<void> => {
     setBusy(chat.chatId);

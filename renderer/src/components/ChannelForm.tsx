@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { ReactNode, SubmitEvent } from 'react';
 
 import { channelConfigSchema } from '../../../shared/config';
@@ -8,6 +8,18 @@ import type { ChannelView } from '../../../shared/ipc/contract';
 import { SEVERITY_LABEL } from '../lib/format';
 import { useStore } from '../store';
 import { fieldKeyOf } from '../store/channels-slice';
+import {
+  CheckField,
+  FieldRow,
+  NameIdFields,
+  OptionsSelect,
+  SecretInput,
+  SecretStateBadge,
+} from './form/Field';
+import type { SpecFieldProps as SpecFieldBaseProps } from './form/Field';
+import { FormDialog } from './form/FormDialog';
+import { deriveIdFromName, idError, isHttpUrl } from './form/ids';
+import { useFieldErrors } from './form/useFieldErrors';
 
 type Kind = ChannelView['kind'];
 type Values = Record<string, string | boolean>;
@@ -298,8 +310,6 @@ const KIND_FIELDS: Record<Kind, FieldSpec[]> = {
 };
 
 const SEVERITY_CHOICES = [...SEVERITIES].reverse();
-const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
-const ID_MAX = 64;
 const COMMON_KEYS = ['kind', 'name', 'id', 'minSeverity', 'mask', 'sources', 'categories', 'enabled'];
 
 interface Draft {
@@ -385,24 +395,7 @@ function defaultValues(kind: Kind, settings?: Record<string, unknown>): Values {
 
 /** A channel id from its name: lower-case letters, digits and dashes, unique among `taken`. */
 export function deriveChannelId(name: string, kind: Kind, taken: ReadonlySet<string>): string {
-  if (!name.trim()) return '';
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, ID_MAX)
-    .replace(/-+$/, '');
-  // A name in another script leaves nothing; the kind still makes a readable id.
-  const base = slug || kind;
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) {
-    const suffix = `-${String(n)}`;
-    const candidate = `${base.slice(0, ID_MAX - suffix.length)}${suffix}`;
-    if (!taken.has(candidate)) return candidate;
-  }
+  return deriveIdFromName(name, kind, taken);
 }
 
 function initialDraft(channel: ChannelView | null): Draft {
@@ -475,15 +468,6 @@ function buildChannel(draft: Draft, original: ChannelView | null): Record<string
   return out;
 }
 
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
 /** `${ENV_NAME}` or `secret:<ref>`: resolved by the core, so not checked as a URL here. */
 function isSecretReference(text: string): boolean {
   return /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(text) || text.startsWith('secret:');
@@ -503,11 +487,8 @@ function validate(
   const isNew = original === null;
   if (!draft.name.trim()) errors.name = 'required';
   if (isNew) {
-    const id = draft.id.trim();
-    if (!id) errors.id = 'required';
-    else if (id.length > ID_MAX) errors.id = `at most ${String(ID_MAX)} characters`;
-    else if (!ID_PATTERN.test(id)) errors.id = 'use letters, digits, "-" and "_" only';
-    else if (taken.has(id)) errors.id = 'another channel already uses this id';
+    const idProblem = idError(draft.id, taken, 'channel');
+    if (idProblem) errors.id = idProblem;
   }
   for (const spec of visibleFields(draft)) {
     const value = draft.values[spec.key];
@@ -567,12 +548,7 @@ interface ChannelFormProps {
  */
 export function ChannelForm({ original, existingIds, onSaved, onCancel }: ChannelFormProps) {
   const uid = useId();
-  const dialogRef = useRef<HTMLDialogElement>(null);
   const [draft, setDraft] = useState<Draft>(() => initialDraft(original));
-  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const saveChannel = useStore((s) => s.saveChannel);
@@ -588,31 +564,33 @@ export function ChannelForm({ original, existingIds, onSaved, onCancel }: Channe
   const basicFields = fields.filter((spec) => !spec.advanced);
   const advancedFields = fields.filter((spec) => spec.advanced === true);
 
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return undefined;
-    if (!dialog.open) dialog.showModal();
-    document.getElementById(`${uid}-${isNew ? 'kind' : 'name'}`)?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-    };
-  }, [uid, isNew]);
+  // Keys in the order they appear, so focus lands on the first problem.
+  const order = [
+    'kind',
+    'name',
+    'id',
+    ...basicFields.map((f) => f.key),
+    ...advancedFields.map((f) => f.key),
+    'minSeverity',
+    'mask',
+    'sources',
+    'categories',
+    'enabled',
+  ];
+  const shownKeys = new Set([...order, ...COMMON_KEYS]);
+  const advancedKeys = new Set(advancedFields.map((f) => f.key));
 
-  const errorFor = (key: string): string | undefined =>
-    serverErrors[key] ?? (submitted || touched.has(key) ? clientErrors[key] : undefined);
-
-  const clearServerError = (key: string): void => {
-    if (!(key in serverErrors)) return;
-    setServerErrors((errors) => {
-      const next = { ...errors };
-      delete next[key];
-      return next;
-    });
-  };
-
-  const touch = (key: string): void => {
-    if (!touched.has(key)) setTouched(new Set(touched).add(key));
-  };
+  const {
+    errorFor,
+    clearServerError,
+    clearAll,
+    touch,
+    beginSubmit,
+    showFailure,
+    formMessage,
+    describe,
+    fieldError,
+  } = useFieldErrors({ uid, clientErrors, shownKeys, errorTestId: 'channel-field-error' });
 
   const setValue = (key: string, value: string | boolean): void => {
     clearServerError(key);
@@ -634,8 +612,7 @@ export function ChannelForm({ original, existingIds, onSaved, onCancel }: Channe
   };
 
   const setKind = (kind: Kind): void => {
-    setServerErrors({});
-    setFormError(null);
+    clearAll();
     setDraft((d) => ({
       ...d,
       kind,
@@ -643,22 +620,6 @@ export function ChannelForm({ original, existingIds, onSaved, onCancel }: Channe
       values: defaultValues(kind),
     }));
   };
-
-  // Keys in the order they appear, so focus lands on the first problem.
-  const order = [
-    'kind',
-    'name',
-    'id',
-    ...basicFields.map((f) => f.key),
-    ...advancedFields.map((f) => f.key),
-    'minSeverity',
-    'mask',
-    'sources',
-    'categories',
-    'enabled',
-  ];
-  const shownKeys = new Set([...order, ...COMMON_KEYS]);
-  const advancedKeys = new Set(advancedFields.map((f) => f.key));
 
   const focusFirstError = (errors: Record<string, string>): void => {
     const key = order.find((k) => errors[k]);
@@ -671,9 +632,7 @@ export function ChannelForm({ original, existingIds, onSaved, onCancel }: Channe
   const submit = (event: SubmitEvent<HTMLFormElement>): void => {
     event.preventDefault();
     if (saving) return;
-    setSubmitted(true);
-    setFormError(null);
-    if (Object.keys(clientErrors).length > 0) {
+    if (!beginSubmit()) {
       focusFirstError(clientErrors);
       return;
     }
@@ -684,45 +643,9 @@ export function ChannelForm({ original, existingIds, onSaved, onCancel }: Channe
         return;
       }
       setSaving(false);
-      const stray = Object.entries(outcome.fieldErrors)
-        .filter(([key]) => !shownKeys.has(key))
-        .map(([key, message]) => `${key}: ${message}`);
-      setServerErrors(outcome.fieldErrors);
-      const message = [outcome.message, ...stray].filter(Boolean).join('; ');
-      setFormError(message || null);
+      showFailure(outcome);
       focusFirstError(outcome.fieldErrors);
     });
-  };
-
-  const strayClient = submitted
-    ? Object.entries(clientErrors)
-        .filter(([key]) => !shownKeys.has(key))
-        .map(([key, message]) => (key === 'form' ? message : `${key}: ${message}`))
-    : [];
-  const formMessage = [formError, ...strayClient].filter(Boolean).join('; ');
-
-  const describe = (key: string, help: boolean): { describedBy?: string; invalid?: true } => {
-    const error = errorFor(key);
-    const ids = [help ? `${uid}-${key}-help` : '', error ? `${uid}-${key}-error` : ''].filter(Boolean);
-    return {
-      ...(ids.length > 0 ? { describedBy: ids.join(' ') } : {}),
-      ...(error ? { invalid: true as const } : {}),
-    };
-  };
-
-  const fieldError = (key: string) => {
-    const error = errorFor(key);
-    if (!error) return null;
-    return (
-      <p
-        id={`${uid}-${key}-error`}
-        className="field-error"
-        data-testid="channel-field-error"
-        data-field={key}
-      >
-        {error}
-      </p>
-    );
   };
 
   const renderSpec = (spec: FieldSpec) => (
@@ -755,336 +678,227 @@ export function ChannelForm({ original, existingIds, onSaved, onCancel }: Channe
   const title = isNew ? 'Add channel' : `Edit ${original.name}`;
 
   return (
-    <dialog
-      ref={dialogRef}
-      className="source-dialog channel-dialog"
-      aria-labelledby={`${uid}-title`}
-      onCancel={(event) => {
-        // Escape closes through the parent so focus goes back where it came from.
-        event.preventDefault();
-        if (!saving) onCancel();
-      }}
-      onClose={() => {
-        // Chrome may close a dialog on a repeated Escape despite preventDefault; keep the parent in step.
-        if (!dialogRef.current?.open) onCancel();
-      }}
+    <FormDialog
+      uid={uid}
+      testIdPrefix="channel"
+      dialogClassName="source-dialog channel-dialog"
+      formClassName="source-form channel-form"
+      title={title}
+      savedId={isNew ? null : original.id}
+      initialFocusId={`${uid}-${isNew ? 'kind' : 'name'}`}
+      addLabel="Add channel"
+      saving={saving}
+      formMessage={formMessage}
+      onSubmit={submit}
+      onCancel={onCancel}
     >
-      <form className="source-form channel-form" onSubmit={submit} noValidate data-testid="channel-form">
-        <header className="source-form-head">
-          <h2 id={`${uid}-title`} className="source-form-title">
-            {title}
-          </h2>
-          {!isNew && <span className="mono muted small">{original.id}</span>}
-        </header>
-
-        <div className="source-form-body">
-          <div className="field">
-            <label className="field-label" htmlFor={`${uid}-kind`}>
-              Kind
-            </label>
-            {isNew ? (
-              <select
-                id={`${uid}-kind`}
-                className="input"
-                value={draft.kind}
-                onChange={(e) => {
-                  setKind(e.target.value as Kind);
-                }}
-                aria-describedby={`${uid}-kind-help`}
-                disabled={saving}
-                data-testid="channel-kind"
-              >
-                {KIND_CHOICES.map((choice) => (
-                  <option key={choice.kind} value={choice.kind}>
-                    {choice.label}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <input
-                id={`${uid}-kind`}
-                className="input"
-                value={CHANNEL_KIND_LABEL[draft.kind]}
-                readOnly
-                aria-describedby={`${uid}-kind-help`}
-                data-testid="channel-kind"
-              />
-            )}
-            <p id={`${uid}-kind-help`} className="field-help">
-              {KIND_INTRO[draft.kind]}
-              {!isNew && ' The kind of a saved channel cannot change; add a new channel instead.'}
-            </p>
-          </div>
-
-          <div className="form-grid">
-            <div className="field">
-              <label className="field-label" htmlFor={`${uid}-name`}>
-                Name <Required />
-              </label>
-              <input
-                id={`${uid}-name`}
-                className="input"
-                value={draft.name}
-                maxLength={120}
-                autoComplete="off"
-                aria-required="true"
-                aria-invalid={describe('name', true).invalid}
-                aria-describedby={describe('name', true).describedBy}
-                disabled={saving}
-                onChange={(e) => {
-                  setName(e.target.value);
-                }}
-                onBlur={() => {
-                  touch('name');
-                }}
-                data-testid="channel-name"
-              />
-              <p id={`${uid}-name-help`} className="field-help">
-                Shown in the console and the delivery log.
-              </p>
-              {fieldError('name')}
-            </div>
-
-            <div className="field">
-              <label className="field-label" htmlFor={`${uid}-id`}>
-                ID <Required />
-              </label>
-              <input
-                id={`${uid}-id`}
-                className="input mono"
-                value={draft.id}
-                maxLength={ID_MAX}
-                readOnly={!isNew}
-                spellCheck={false}
-                autoComplete="off"
-                aria-required="true"
-                aria-invalid={describe('id', true).invalid}
-                aria-describedby={describe('id', true).describedBy}
-                disabled={saving}
-                onChange={(e) => {
-                  const id = e.target.value;
-                  clearServerError('id');
-                  setDraft((d) => ({ ...d, id, idEdited: id !== '' }));
-                }}
-                onBlur={() => {
-                  touch('id');
-                }}
-                data-testid="channel-id"
-              />
-              <p id={`${uid}-id-help`} className="field-help">
-                {isNew
-                  ? 'Made from the name; letters, digits, “-” and “_”. Routing rules name the channel by it; it cannot change later.'
-                  : 'The id of a saved channel cannot change.'}
-              </p>
-              {fieldError('id')}
-            </div>
-          </div>
-
-          {basicFields.map(renderSpec)}
-
-          {advancedFields.length > 0 && (
-            <details
-              className="channel-advanced"
-              open={advancedOpen || advancedHasError}
-              onToggle={(e) => {
-                setAdvancedOpen(e.currentTarget.open);
-              }}
-            >
-              <summary className="field-label">Advanced</summary>
-              <div className="channel-advanced-body">{advancedFields.map(renderSpec)}</div>
-            </details>
-          )}
-
-          <fieldset className="channel-fieldset">
-            <legend className="field-label">What this channel gets</legend>
-            <div className="form-grid">
-              <div className="field">
-                <label className="field-label" htmlFor={`${uid}-minSeverity`}>
-                  Minimum severity
-                </label>
-                <select
-                  id={`${uid}-minSeverity`}
-                  className="input"
-                  value={draft.minSeverity}
-                  disabled={saving}
-                  aria-invalid={describe('minSeverity', true).invalid}
-                  aria-describedby={describe('minSeverity', true).describedBy}
-                  onChange={(e) => {
-                    setCommon('minSeverity', e.target.value as Severity);
-                  }}
-                  data-testid="channel-field-minSeverity"
-                >
-                  {SEVERITY_CHOICES.map((severity) => (
-                    <option key={severity} value={severity}>
-                      {SEVERITY_LABEL[severity]}
-                      {severity === 'critical' ? '' : ' and above'}
-                    </option>
-                  ))}
-                </select>
-                <p id={`${uid}-minSeverity-help`} className="field-help">
-                  Quieter incidents are not sent here, unless a routing rule says so.
-                </p>
-                {fieldError('minSeverity')}
-              </div>
-
-              <div className="field field-check">
-                <label className="check">
-                  <input
-                    id={`${uid}-mask`}
-                    type="checkbox"
-                    checked={draft.mask}
-                    disabled={saving}
-                    aria-describedby={`${uid}-mask-help${draft.mask ? '' : ` ${uid}-mask-warning`}`}
-                    onChange={(e) => {
-                      setCommon('mask', e.target.checked);
-                    }}
-                    data-testid="channel-field-mask"
-                  />
-                  <span>Mask sensitive values</span>
-                </label>
-                <p id={`${uid}-mask-help`} className="field-help">
-                  Host names, users, IPs and similar are replaced by stable pseudonyms before sending.
-                </p>
-                <div role="status" aria-live="polite">
-                  {!draft.mask && (
-                    <p
-                      id={`${uid}-mask-warning`}
-                      className="channel-warning"
-                      data-testid="channel-mask-warning"
-                    >
-                      Masking is off: real host names, users and IPs will be sent to this channel.
-                    </p>
-                  )}
-                </div>
-                {fieldError('mask')}
-              </div>
-
-              <div className="field">
-                <label className="field-label" htmlFor={`${uid}-sources`}>
-                  Only from sources
-                </label>
-                <input
-                  id={`${uid}-sources`}
-                  className="input mono"
-                  value={draft.sources}
-                  placeholder="all sources"
-                  spellCheck={false}
-                  autoComplete="off"
-                  disabled={saving}
-                  aria-invalid={describe('sources', true).invalid}
-                  aria-describedby={describe('sources', true).describedBy}
-                  onChange={(e) => {
-                    setCommon('sources', e.target.value);
-                  }}
-                  onBlur={() => {
-                    touch('sources');
-                  }}
-                  data-testid="channel-field-sources"
-                />
-                <p id={`${uid}-sources-help`} className="field-help">
-                  Source kinds or ids, separated by commas (e.g. sentinelone, zabbix). Empty: all.
-                </p>
-                {fieldError('sources')}
-              </div>
-
-              <div className="field">
-                <label className="field-label" htmlFor={`${uid}-categories`}>
-                  Only categories
-                </label>
-                <input
-                  id={`${uid}-categories`}
-                  className="input mono"
-                  value={draft.categories}
-                  placeholder="all categories"
-                  spellCheck={false}
-                  autoComplete="off"
-                  disabled={saving}
-                  aria-invalid={describe('categories', true).invalid}
-                  aria-describedby={describe('categories', true).describedBy}
-                  onChange={(e) => {
-                    setCommon('categories', e.target.value);
-                  }}
-                  onBlur={() => {
-                    touch('categories');
-                  }}
-                  data-testid="channel-field-categories"
-                />
-                <p id={`${uid}-categories-help`} className="field-help">
-                  Incident categories, separated by commas (e.g. malware, bruteforce). Empty: all.
-                </p>
-                {fieldError('categories')}
-              </div>
-            </div>
-          </fieldset>
-
-          <div className="field field-check">
-            <label className="check">
-              <input
-                id={`${uid}-enabled`}
-                type="checkbox"
-                checked={draft.enabled}
-                disabled={saving}
-                aria-describedby={`${uid}-enabled-help`}
-                onChange={(e) => {
-                  setCommon('enabled', e.target.checked);
-                }}
-                data-testid="channel-field-enabled"
-              />
-              <span>Enabled</span>
-            </label>
-            <p id={`${uid}-enabled-help`} className="field-help">
-              A disabled channel queues nothing; Send test still works.
-            </p>
-            {fieldError('enabled')}
-          </div>
-
-          {formMessage && (
-            <p className="form-error" role="alert" data-testid="channel-form-error">
-              {formMessage}
-            </p>
-          )}
-        </div>
-
-        <footer className="source-form-actions">
-          <button
-            type="button"
-            className="btn"
-            onClick={onCancel}
+      <div className="field">
+        <label className="field-label" htmlFor={`${uid}-kind`}>
+          Kind
+        </label>
+        {isNew ? (
+          <select
+            id={`${uid}-kind`}
+            className="input"
+            value={draft.kind}
+            onChange={(e) => {
+              setKind(e.target.value as Kind);
+            }}
+            aria-describedby={`${uid}-kind-help`}
             disabled={saving}
-            data-testid="channel-cancel"
+            data-testid="channel-kind"
           >
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={saving} data-testid="channel-save">
-            {saving ? 'Saving…' : isNew ? 'Add channel' : 'Save'}
-          </button>
-        </footer>
-      </form>
-    </dialog>
+            {KIND_CHOICES.map((choice) => (
+              <option key={choice.kind} value={choice.kind}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            id={`${uid}-kind`}
+            className="input"
+            value={CHANNEL_KIND_LABEL[draft.kind]}
+            readOnly
+            aria-describedby={`${uid}-kind-help`}
+            data-testid="channel-kind"
+          />
+        )}
+        <p id={`${uid}-kind-help`} className="field-help">
+          {KIND_INTRO[draft.kind]}
+          {!isNew && ' The kind of a saved channel cannot change; add a new channel instead.'}
+        </p>
+      </div>
+
+      <NameIdFields
+        uid={uid}
+        testIdPrefix="channel"
+        name={draft.name}
+        id={draft.id}
+        isNew={isNew}
+        saving={saving}
+        nameHelp="Shown in the console and the delivery log."
+        idHelp={
+          isNew
+            ? 'Made from the name; letters, digits, “-” and “_”. Routing rules name the channel by it; it cannot change later.'
+            : 'The id of a saved channel cannot change.'
+        }
+        describe={describe}
+        fieldError={fieldError}
+        onName={setName}
+        onId={(id) => {
+          clearServerError('id');
+          setDraft((d) => ({ ...d, id, idEdited: id !== '' }));
+        }}
+        onBlur={touch}
+      />
+
+      {basicFields.map(renderSpec)}
+
+      {advancedFields.length > 0 && (
+        <details
+          className="channel-advanced"
+          open={advancedOpen || advancedHasError}
+          onToggle={(e) => {
+            setAdvancedOpen(e.currentTarget.open);
+          }}
+        >
+          <summary className="field-label">Advanced</summary>
+          <div className="channel-advanced-body">{advancedFields.map(renderSpec)}</div>
+        </details>
+      )}
+
+      <fieldset className="channel-fieldset">
+        <legend className="field-label">What this channel gets</legend>
+        <div className="form-grid">
+          <div className="field">
+            <label className="field-label" htmlFor={`${uid}-minSeverity`}>
+              Minimum severity
+            </label>
+            <select
+              id={`${uid}-minSeverity`}
+              className="input"
+              value={draft.minSeverity}
+              disabled={saving}
+              aria-invalid={describe('minSeverity', true).invalid}
+              aria-describedby={describe('minSeverity', true).describedBy}
+              onChange={(e) => {
+                setCommon('minSeverity', e.target.value as Severity);
+              }}
+              data-testid="channel-field-minSeverity"
+            >
+              {SEVERITY_CHOICES.map((severity) => (
+                <option key={severity} value={severity}>
+                  {SEVERITY_LABEL[severity]}
+                  {severity === 'critical' ? '' : ' and above'}
+                </option>
+              ))}
+            </select>
+            <p id={`${uid}-minSeverity-help`} className="field-help">
+              Quieter incidents are not sent here, unless a routing rule says so.
+            </p>
+            {fieldError('minSeverity')}
+          </div>
+
+          <CheckField
+            id={`${uid}-mask`}
+            label="Mask sensitive values"
+            checked={draft.mask}
+            disabled={saving}
+            describedBy={`${uid}-mask-help${draft.mask ? '' : ` ${uid}-mask-warning`}`}
+            onChange={(mask) => {
+              setCommon('mask', mask);
+            }}
+            testId="channel-field-mask"
+            help="Host names, users, IPs and similar are replaced by stable pseudonyms before sending."
+          >
+            <div role="status" aria-live="polite">
+              {!draft.mask && (
+                <p id={`${uid}-mask-warning`} className="channel-warning" data-testid="channel-mask-warning">
+                  Masking is off: real host names, users and IPs will be sent to this channel.
+                </p>
+              )}
+            </div>
+            {fieldError('mask')}
+          </CheckField>
+
+          <div className="field">
+            <label className="field-label" htmlFor={`${uid}-sources`}>
+              Only from sources
+            </label>
+            <input
+              id={`${uid}-sources`}
+              className="input mono"
+              value={draft.sources}
+              placeholder="all sources"
+              spellCheck={false}
+              autoComplete="off"
+              disabled={saving}
+              aria-invalid={describe('sources', true).invalid}
+              aria-describedby={describe('sources', true).describedBy}
+              onChange={(e) => {
+                setCommon('sources', e.target.value);
+              }}
+              onBlur={() => {
+                touch('sources');
+              }}
+              data-testid="channel-field-sources"
+            />
+            <p id={`${uid}-sources-help`} className="field-help">
+              Source kinds or ids, separated by commas (e.g. sentinelone, zabbix). Empty: all.
+            </p>
+            {fieldError('sources')}
+          </div>
+
+          <div className="field">
+            <label className="field-label" htmlFor={`${uid}-categories`}>
+              Only categories
+            </label>
+            <input
+              id={`${uid}-categories`}
+              className="input mono"
+              value={draft.categories}
+              placeholder="all categories"
+              spellCheck={false}
+              autoComplete="off"
+              disabled={saving}
+              aria-invalid={describe('categories', true).invalid}
+              aria-describedby={describe('categories', true).describedBy}
+              onChange={(e) => {
+                setCommon('categories', e.target.value);
+              }}
+              onBlur={() => {
+                touch('categories');
+              }}
+              data-testid="channel-field-categories"
+            />
+            <p id={`${uid}-categories-help`} className="field-help">
+              Incident categories, separated by commas (e.g. malware, bruteforce). Empty: all.
+            </p>
+            {fieldError('categories')}
+          </div>
+        </div>
+      </fieldset>
+
+      <CheckField
+        id={`${uid}-enabled`}
+        label="Enabled"
+        checked={draft.enabled}
+        disabled={saving}
+        describedBy={`${uid}-enabled-help`}
+        onChange={(enabled) => {
+          setCommon('enabled', enabled);
+        }}
+        testId="channel-field-enabled"
+        help="A disabled channel queues nothing; Send test still works."
+      >
+        {fieldError('enabled')}
+      </CheckField>
+    </FormDialog>
   );
 }
 
-function Required() {
-  return (
-    <span className="required" aria-hidden="true">
-      *
-    </span>
-  );
-}
-
-interface SpecFieldProps {
-  spec: FieldSpec;
-  inputId: string;
-  value: string | boolean | undefined;
-  secretState: 'set' | 'unset' | null;
-  required: boolean;
-  describedBy: string | undefined;
-  invalid: true | undefined;
-  disabled: boolean;
-  onChange: (value: string | boolean) => void;
-  onBlur: () => void;
-  children: ReactNode;
-}
+type SpecFieldProps = SpecFieldBaseProps<FieldSpec>;
 
 function SpecField({
   spec,
@@ -1099,35 +913,23 @@ function SpecField({
   onBlur,
   children,
 }: SpecFieldProps) {
-  const helpId = `${inputId}-help`;
-  const help = spec.help ? (
-    <p id={helpId} className="field-help">
-      {spec.help}
-    </p>
-  ) : null;
   const testId = `channel-field-${spec.key}`;
   const text = typeof value === 'string' ? value : '';
 
   if (spec.type === 'checkbox') {
     return (
-      <div className="field field-check">
-        <label className="check">
-          <input
-            id={inputId}
-            type="checkbox"
-            checked={value === true}
-            disabled={disabled}
-            aria-describedby={describedBy}
-            onChange={(e) => {
-              onChange(e.target.checked);
-            }}
-            data-testid={testId}
-          />
-          <span>{spec.label}</span>
-        </label>
-        {help}
+      <CheckField
+        id={inputId}
+        label={spec.label}
+        checked={value === true}
+        disabled={disabled}
+        describedBy={describedBy}
+        onChange={onChange}
+        testId={testId}
+        help={spec.help}
+      >
         {children}
-      </div>
+      </CheckField>
     );
   }
 
@@ -1145,41 +947,16 @@ function SpecField({
   let control: ReactNode;
   switch (spec.type) {
     case 'select':
-      control = (
-        <select
-          {...common}
-          value={text}
-          onChange={(e) => {
-            onChange(e.target.value);
-          }}
-        >
-          {spec.options.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-      );
+      control = <OptionsSelect {...common} options={spec.options} value={text} onValue={onChange} />;
       break;
     case 'secret':
       control = (
-        <input
+        <SecretInput
           {...common}
-          type="password"
+          state={secretState}
+          placeholder={spec.placeholder}
           value={text}
-          // "new-password" keeps the browser from filling in a saved login.
-          autoComplete="new-password"
-          spellCheck={false}
-          placeholder={
-            secretState === 'set'
-              ? 'set — leave empty to keep'
-              : secretState === 'unset'
-                ? 'not set'
-                : spec.placeholder
-          }
-          onChange={(e) => {
-            onChange(e.target.value);
-          }}
+          onValue={onChange}
         />
       );
       break;
@@ -1218,22 +995,19 @@ function SpecField({
   }
 
   return (
-    <div className="field">
-      <label className="field-label" htmlFor={inputId}>
-        {spec.label} {required && <Required />}
-        {spec.type === 'secret' && secretState && (
-          <span
-            className={`secret-state${secretState === 'set' ? ' secret-set' : ''}`}
-            data-testid="channel-secret-state"
-            data-field={spec.key}
-          >
-            {secretState === 'set' ? 'set' : 'not set'}
-          </span>
-        )}
-      </label>
+    <FieldRow
+      inputId={inputId}
+      label={spec.label}
+      required={required}
+      badge={
+        spec.type === 'secret' && (
+          <SecretStateBadge state={secretState} field={spec.key} testId="channel-secret-state" />
+        )
+      }
+      help={spec.help}
+      error={children}
+    >
       {control}
-      {help}
-      {children}
-    </div>
+    </FieldRow>
   );
 }

@@ -1,11 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 import type { MethodResponse, OutboxEntryView } from '../../../shared/ipc/contract';
 import { formatAbsolute } from '../lib/format';
-import { useStore } from '../store';
 import { call, messageOf } from '../transport';
 import { ErrorNotice } from './ErrorNotice';
 import { TimeAgo } from './TimeAgo';
+import { useChannelRead } from './useChannelRead';
 
 type Outbox = MethodResponse<'channels.outbox'>;
 
@@ -25,40 +25,17 @@ const PURPOSE_LABEL: Record<OutboxEntryView['purpose'], string> = {
   test: 'test',
 };
 
+const readOutbox = (id: string): Promise<Outbox> => call('channels.outbox', { id, limit: LIMIT });
+
 /**
  * A channel's recent outbox entries (what waits, what failed and why, what
  * was parked as dead) and its delivery log. Reads again whenever the core
  * reports a change on this channel.
  */
 export function ChannelOutbox({ channelId }: { channelId: string }) {
-  const [outbox, setOutbox] = useState<Outbox | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: outbox, error, reload: load } = useChannelRead(channelId, readOutbox);
   const [retrying, setRetrying] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  /** Bumped by Refresh and after a retry; a push on this channel bumps `revision`. */
-  const [reads, setReads] = useState(0);
-  const revision = useStore((s) => s.channelRevisions[channelId] ?? 0);
-
-  useEffect(() => {
-    let current = true;
-    call('channels.outbox', { id: channelId, limit: LIMIT }).then(
-      (answer) => {
-        if (!current) return;
-        setOutbox(answer);
-        setError(null);
-      },
-      (e: unknown) => {
-        if (current) setError(messageOf(e));
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [channelId, revision, reads]);
-
-  const load = (): void => {
-    setReads((n) => n + 1);
-  };
 
   const retry = async (entry: OutboxEntryView): Promise<void> => {
     setRetrying(entry.id);

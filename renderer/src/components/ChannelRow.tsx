@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
-
 import type { ChannelView } from '../../../shared/ipc/contract';
 import { formatAbsolute, formatCount } from '../lib/format';
 import type { ChannelAction, ChannelTestResult } from '../store/channels-slice';
 import { CHANNEL_KIND_LABEL } from './ChannelForm';
+import { ResultRow } from './ResultLine';
+import { RowActions } from './RowActions';
 import { SeverityBadge } from './SeverityBadge';
 import { TimeAgo } from './TimeAgo';
 
@@ -60,20 +60,8 @@ export function ChannelRow({
   onDismissResult,
 }: ChannelRowProps) {
   const { health } = channel;
-  const [confirming, setConfirming] = useState(false);
-  const keepRef = useRef<HTMLButtonElement>(null);
-  const removeRef = useRef<HTMLButtonElement>(null);
   const busy = running !== undefined;
   const state = channelHealthState(channel);
-
-  useEffect(() => {
-    if (confirming) keepRef.current?.focus();
-  }, [confirming]);
-
-  const cancelRemove = (): void => {
-    setConfirming(false);
-    requestAnimationFrame(() => removeRef.current?.focus());
-  };
 
   return (
     <>
@@ -158,128 +146,79 @@ export function ChannelRow({
           )}
         </td>
         <td className="source-actions-cell">
-          {confirming ? (
-            <div
-              className="source-confirm"
-              role="group"
-              aria-label={`Remove ${channel.name}?`}
-              onKeyDown={(e) => {
-                if (e.key === 'Escape') {
-                  e.stopPropagation();
-                  cancelRemove();
-                }
-              }}
+          <RowActions
+            name={channel.name}
+            testIdPrefix="channel"
+            confirmText="Remove? Queued messages will not be sent."
+            running={running}
+            onRemove={() => onRemove(channel.id)}
+          >
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-label={`Send a test message to ${channel.name}`}
+              disabled={busy}
+              onClick={() => void onTest(channel.id)}
+              data-testid="channel-test"
             >
-              <span className="small">Remove? Queued messages will not be sent.</span>
-              <button
-                type="button"
-                className="btn btn-small btn-danger"
-                disabled={busy}
-                onClick={() => {
-                  void onRemove(channel.id).then((removed) => {
-                    if (!removed) cancelRemove();
-                  });
-                }}
-                data-testid="channel-remove-confirm"
-              >
-                {running === 'remove' ? 'Removing…' : 'Remove'}
-              </button>
-              <button
-                ref={keepRef}
-                type="button"
-                className="btn btn-small btn-ghost"
-                disabled={running === 'remove'}
-                onClick={cancelRemove}
-                data-testid="channel-remove-cancel"
-              >
-                Keep
-              </button>
-            </div>
-          ) : (
-            <div className="source-actions">
-              <button
-                type="button"
-                className="btn btn-small"
-                aria-label={`Send a test message to ${channel.name}`}
-                disabled={busy}
-                onClick={() => void onTest(channel.id)}
-                data-testid="channel-test"
-              >
-                {running === 'test' ? 'Sending…' : 'Send test'}
-              </button>
+              {running === 'test' ? 'Sending…' : 'Send test'}
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-label={`Edit ${channel.name}`}
+              onClick={(e) => {
+                onEdit(channel, e.currentTarget);
+              }}
+              data-testid="channel-edit"
+            >
+              Edit
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-label={`Outbox of ${channel.name}`}
+              aria-haspopup="dialog"
+              onClick={(e) => {
+                onOpenPanel(channel, 'outbox', e.currentTarget);
+              }}
+              data-testid="channel-outbox"
+            >
+              Outbox
+              {health.pending + health.dead > 0 && (
+                <span className="channel-outbox-count" aria-hidden="true">
+                  {health.pending + health.dead}
+                </span>
+              )}
+            </button>
+            {channel.kind === 'telegram' && (
               <button
                 type="button"
                 className="btn btn-small"
-                aria-label={`Edit ${channel.name}`}
-                onClick={(e) => {
-                  onEdit(channel, e.currentTarget);
-                }}
-                data-testid="channel-edit"
-              >
-                Edit
-              </button>
-              <button
-                type="button"
-                className="btn btn-small"
-                aria-label={`Outbox of ${channel.name}`}
+                aria-label={`Telegram chats of ${channel.name}`}
                 aria-haspopup="dialog"
                 onClick={(e) => {
-                  onOpenPanel(channel, 'outbox', e.currentTarget);
+                  onOpenPanel(channel, 'chats', e.currentTarget);
                 }}
-                data-testid="channel-outbox"
+                data-testid="channel-chats"
               >
-                Outbox
-                {health.pending + health.dead > 0 && (
-                  <span className="channel-outbox-count" aria-hidden="true">
-                    {health.pending + health.dead}
-                  </span>
-                )}
+                Chats
               </button>
-              {channel.kind === 'telegram' && (
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  aria-label={`Telegram chats of ${channel.name}`}
-                  aria-haspopup="dialog"
-                  onClick={(e) => {
-                    onOpenPanel(channel, 'chats', e.currentTarget);
-                  }}
-                  data-testid="channel-chats"
-                >
-                  Chats
-                </button>
-              )}
-              <button
-                ref={removeRef}
-                type="button"
-                className="btn btn-small btn-ghost btn-danger-text"
-                aria-label={`Remove ${channel.name}`}
-                disabled={busy}
-                onClick={() => {
-                  setConfirming(true);
-                }}
-                data-testid="channel-remove"
-              >
-                Remove
-              </button>
-            </div>
-          )}
+            )}
+          </RowActions>
         </td>
       </tr>
-      {(result ?? running === 'test') && (
-        <tr className="source-result-row" data-id={channel.id}>
-          <td colSpan={CHANNEL_COLUMNS}>
-            <ResultLine
-              id={channel.id}
-              running={running === 'test'}
-              result={result}
-              onDismiss={() => {
-                onDismissResult(channel.id);
-              }}
-            />
-          </td>
-        </tr>
-      )}
+      <ResultRow
+        id={channel.id}
+        columns={CHANNEL_COLUMNS}
+        testIdPrefix="channel"
+        pending={running === 'test' ? 'Sending a test message…' : null}
+        result={result}
+        text={result ? describeTestResult(result) : ''}
+        onDismiss={() => {
+          onDismissResult(channel.id);
+        }}
+      />
     </>
   );
 }
@@ -290,56 +229,4 @@ export function describeTestResult(result: ChannelTestResult): string {
   if (result.message) parts.push(result.message);
   if (result.latencyMs !== null) parts.push(`${String(result.latencyMs)} ms`);
   return parts.join(' · ');
-}
-
-function ResultLine({
-  id,
-  running,
-  result,
-  onDismiss,
-}: {
-  id: string;
-  running: boolean;
-  result: ChannelTestResult | undefined;
-  onDismiss: () => void;
-}) {
-  if (running) {
-    return (
-      <div
-        className="source-result source-result-pending"
-        data-testid="channel-result"
-        data-id={id}
-        data-state="pending"
-      >
-        Sending a test message…
-      </div>
-    );
-  }
-  if (!result) return null;
-  return (
-    <div
-      className={`source-result ${result.ok ? 'source-result-ok' : 'source-result-error'}`}
-      data-testid="channel-result"
-      data-id={id}
-      data-state={result.ok ? 'ok' : 'error'}
-    >
-      <span className="source-result-mark" aria-hidden="true">
-        {result.ok ? '✓' : '✕'}
-      </span>
-      <span className="source-result-text" data-testid="channel-result-text">
-        {describeTestResult(result)}
-      </span>
-      <time className="muted small" dateTime={new Date(result.at).toISOString()}>
-        {formatAbsolute(new Date(result.at).toISOString())}
-      </time>
-      <button
-        type="button"
-        className="btn btn-icon btn-small"
-        aria-label="Dismiss result"
-        onClick={onDismiss}
-      >
-        ×
-      </button>
-    </div>
-  );
 }

@@ -1,10 +1,22 @@
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { ReactNode, SubmitEvent } from 'react';
 
 import { sourceConfigSchema } from '../../../shared/config';
 import type { SourceView } from '../../../shared/ipc/contract';
 import { useStore } from '../store';
 import { CopyButton } from './CopyButton';
+import {
+  CheckField,
+  FieldRow,
+  NameIdFields,
+  OptionsSelect,
+  SecretInput,
+  SecretStateBadge,
+} from './form/Field';
+import type { SpecFieldProps as SpecFieldBaseProps } from './form/Field';
+import { FormDialog } from './form/FormDialog';
+import { deriveIdFromName, idError, isHttpUrl } from './form/ids';
+import { useFieldErrors } from './form/useFieldErrors';
 import { MappingEditor, mappingRows } from './MappingEditor';
 import type { MappingRow } from './MappingEditor';
 
@@ -223,8 +235,6 @@ const KIND_FIELDS: Record<Kind, FieldSpec[]> = {
   ],
 };
 
-const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
-const ID_MAX = 64;
 const POLL_MIN = 5;
 const POLL_MAX = 86_400;
 
@@ -268,24 +278,7 @@ function defaultValues(kind: Kind, settings?: Record<string, unknown>): Record<s
 
 /** A source id from its name: lower-case letters, digits and dashes, unique among `taken`. */
 export function deriveId(name: string, kind: Kind, taken: ReadonlySet<string>): string {
-  if (!name.trim()) return '';
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, ID_MAX)
-    .replace(/-+$/, '');
-  // A name in another script (Cyrillic, say) leaves nothing; the kind still makes a readable id.
-  const base = slug || kind;
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) {
-    const suffix = `-${String(n)}`;
-    const candidate = `${base.slice(0, ID_MAX - suffix.length)}${suffix}`;
-    if (!taken.has(candidate)) return candidate;
-  }
+  return deriveIdFromName(name, kind, taken);
 }
 
 function initialDraft(source: SourceView | null): Draft {
@@ -358,15 +351,6 @@ function buildSource(draft: Draft, original: SourceView | null): Record<string, 
   return out;
 }
 
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
 function rangeText(spec: NumberSpec): string {
   return spec.min <= Number.MIN_SAFE_INTEGER
     ? 'a whole number'
@@ -386,11 +370,8 @@ function validate(
   const isNew = original === null;
   if (!draft.name.trim()) errors.name = 'required';
   if (isNew) {
-    const id = draft.id.trim();
-    if (!id) errors.id = 'required';
-    else if (id.length > ID_MAX) errors.id = `at most ${String(ID_MAX)} characters`;
-    else if (!ID_PATTERN.test(id)) errors.id = 'use letters, digits, "-" and "_" only';
-    else if (taken.has(id)) errors.id = 'another source already uses this id';
+    const idProblem = idError(draft.id, taken, 'source');
+    if (idProblem) errors.id = idProblem;
   }
   if (POLLED_KINDS.has(draft.kind)) {
     const interval = parseNumber(draft.pollIntervalSec);
@@ -468,12 +449,7 @@ interface SourceFormProps {
  */
 export function SourceForm({ original, existingIds, onSaved, onCancel }: SourceFormProps) {
   const uid = useId();
-  const dialogRef = useRef<HTMLDialogElement>(null);
   const [draft, setDraft] = useState<Draft>(() => initialDraft(original));
-  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const saveSource = useStore((s) => s.saveSource);
   const webhookBase = useStore((s) => s.systemStatus?.webhook.url ?? null);
@@ -488,36 +464,33 @@ export function SourceForm({ original, existingIds, onSaved, onCancel }: SourceF
   const fields = KIND_FIELDS[draft.kind];
   const polled = POLLED_KINDS.has(draft.kind);
 
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return undefined;
-    if (!dialog.open) dialog.showModal();
-    document.getElementById(`${uid}-${isNew ? 'kind' : 'name'}`)?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-    };
-  }, [uid, isNew]);
+  // Keys in the order they appear, so focus lands on the first problem.
+  const order = [
+    'kind',
+    'name',
+    'id',
+    ...fields.map((f) => f.key),
+    ...(draft.kind === 'webhook' ? ['mapping'] : []),
+    ...(polled ? ['pollIntervalSec'] : []),
+    'enabled',
+  ];
+  const shownKeys = new Set(order);
+  const {
+    errorFor,
+    clearServerError,
+    clearAll,
+    touch,
+    beginSubmit,
+    showFailure,
+    formMessage,
+    describe,
+    fieldError,
+  } = useFieldErrors({ uid, clientErrors, shownKeys, errorTestId: 'source-field-error' });
 
   useEffect(() => {
     // The webhook URL needs the listener's address; the console loads it once, a retry here is cheap.
     if (draft.kind === 'webhook' && !webhookBase) void useStore.getState().loadSystemStatus();
   }, [draft.kind, webhookBase]);
-
-  const errorFor = (key: string): string | undefined =>
-    serverErrors[key] ?? (submitted || touched.has(key) ? clientErrors[key] : undefined);
-
-  const clearServerError = (key: string): void => {
-    if (!(key in serverErrors)) return;
-    setServerErrors((errors) => {
-      const next = { ...errors };
-      delete next[key];
-      return next;
-    });
-  };
-
-  const touch = (key: string): void => {
-    if (!touched.has(key)) setTouched(new Set(touched).add(key));
-  };
 
   const setValue = (key: string, value: string | boolean): void => {
     clearServerError(key);
@@ -531,8 +504,7 @@ export function SourceForm({ original, existingIds, onSaved, onCancel }: SourceF
   };
 
   const setKind = (kind: Kind): void => {
-    setServerErrors({});
-    setFormError(null);
+    clearAll();
     setDraft((d) => ({
       ...d,
       kind,
@@ -542,18 +514,6 @@ export function SourceForm({ original, existingIds, onSaved, onCancel }: SourceF
     }));
   };
 
-  // Keys in the order they appear, so focus lands on the first problem.
-  const order = [
-    'kind',
-    'name',
-    'id',
-    ...fields.map((f) => f.key),
-    ...(draft.kind === 'webhook' ? ['mapping'] : []),
-    ...(polled ? ['pollIntervalSec'] : []),
-    'enabled',
-  ];
-  const shownKeys = new Set(order);
-
   const focusFirstError = (errors: Record<string, string>): void => {
     const key = order.find((k) => errors[k]);
     if (key) document.getElementById(`${uid}-${key}`)?.focus();
@@ -562,9 +522,7 @@ export function SourceForm({ original, existingIds, onSaved, onCancel }: SourceF
   const submit = (event: SubmitEvent<HTMLFormElement>): void => {
     event.preventDefault();
     if (saving) return;
-    setSubmitted(true);
-    setFormError(null);
-    if (Object.keys(clientErrors).length > 0) {
+    if (!beginSubmit()) {
       focusFirstError(clientErrors);
       return;
     }
@@ -575,40 +533,9 @@ export function SourceForm({ original, existingIds, onSaved, onCancel }: SourceF
         return;
       }
       setSaving(false);
-      const stray = Object.entries(outcome.fieldErrors)
-        .filter(([key]) => !shownKeys.has(key))
-        .map(([key, message]) => `${key}: ${message}`);
-      setServerErrors(outcome.fieldErrors);
-      const message = [outcome.message, ...stray].filter(Boolean).join('; ');
-      setFormError(message || null);
+      showFailure(outcome);
       focusFirstError(outcome.fieldErrors);
     });
-  };
-
-  const strayClient = submitted
-    ? Object.entries(clientErrors)
-        .filter(([key]) => !shownKeys.has(key))
-        .map(([key, message]) => (key === 'form' ? message : `${key}: ${message}`))
-    : [];
-  const formMessage = [formError, ...strayClient].filter(Boolean).join('; ');
-
-  const describe = (key: string, help: boolean): { describedBy?: string; invalid?: true } => {
-    const error = errorFor(key);
-    const ids = [help ? `${uid}-${key}-help` : '', error ? `${uid}-${key}-error` : ''].filter(Boolean);
-    return {
-      ...(ids.length > 0 ? { describedBy: ids.join(' ') } : {}),
-      ...(error ? { invalid: true as const } : {}),
-    };
-  };
-
-  const fieldError = (key: string) => {
-    const error = errorFor(key);
-    if (!error) return null;
-    return (
-      <p id={`${uid}-${key}-error`} className="field-error" data-testid="source-field-error" data-field={key}>
-        {error}
-      </p>
-    );
   };
 
   const idValue = draft.id.trim();
@@ -616,309 +543,211 @@ export function SourceForm({ original, existingIds, onSaved, onCancel }: SourceF
   const title = isNew ? 'Add source' : `Edit ${original.name}`;
 
   return (
-    <dialog
-      ref={dialogRef}
-      className="source-dialog"
-      aria-labelledby={`${uid}-title`}
-      onCancel={(event) => {
-        // Escape closes through the parent so focus goes back where it came from.
-        event.preventDefault();
-        if (!saving) onCancel();
-      }}
-      onClose={() => {
-        // Chrome may close a dialog on a repeated Escape despite preventDefault; keep the parent in step.
-        if (!dialogRef.current?.open) onCancel();
-      }}
+    <FormDialog
+      uid={uid}
+      testIdPrefix="source"
+      dialogClassName="source-dialog"
+      formClassName="source-form"
+      title={title}
+      savedId={isNew ? null : original.id}
+      initialFocusId={`${uid}-${isNew ? 'kind' : 'name'}`}
+      addLabel="Add source"
+      saving={saving}
+      formMessage={formMessage}
+      onSubmit={submit}
+      onCancel={onCancel}
     >
-      <form className="source-form" onSubmit={submit} noValidate data-testid="source-form">
-        <header className="source-form-head">
-          <h2 id={`${uid}-title`} className="source-form-title">
-            {title}
-          </h2>
-          {!isNew && <span className="mono muted small">{original.id}</span>}
-        </header>
+      <div className="field">
+        <label className="field-label" htmlFor={`${uid}-kind`}>
+          Kind
+        </label>
+        {isNew ? (
+          <select
+            id={`${uid}-kind`}
+            className="input"
+            value={draft.kind}
+            onChange={(e) => {
+              setKind(e.target.value as Kind);
+            }}
+            disabled={saving}
+            data-testid="source-kind"
+          >
+            {KIND_CHOICES.map((choice) => (
+              <option key={choice.kind} value={choice.kind}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            id={`${uid}-kind`}
+            className="input"
+            value={KIND_LABEL[draft.kind]}
+            readOnly
+            aria-describedby={`${uid}-kind-help`}
+            data-testid="source-kind"
+          />
+        )}
+        {!isNew && (
+          <p id={`${uid}-kind-help`} className="field-help">
+            The kind of a saved source cannot change; add a new source instead.
+          </p>
+        )}
+      </div>
 
-        <div className="source-form-body">
+      <NameIdFields
+        uid={uid}
+        testIdPrefix="source"
+        name={draft.name}
+        id={draft.id}
+        isNew={isNew}
+        saving={saving}
+        nameHelp="Shown on incidents and in notifications."
+        idHelp={
+          isNew
+            ? 'Made from the name; letters, digits, “-” and “_”. It names the source in URLs and logs and cannot change later.'
+            : 'The id of a saved source cannot change.'
+        }
+        describe={describe}
+        fieldError={fieldError}
+        onName={setName}
+        onId={(id) => {
+          clearServerError('id');
+          setDraft((d) => ({ ...d, id, idEdited: id !== '' }));
+        }}
+        onBlur={touch}
+      />
+
+      {fields.map((spec) => (
+        <SpecField
+          key={`${draft.kind}-${spec.key}`}
+          spec={spec}
+          inputId={`${uid}-${spec.key}`}
+          value={draft.values[spec.key]}
+          // A new source has nothing stored, so "not set" would only be noise there.
+          secretState={isNew ? null : secrets?.[spec.key] === true ? 'set' : 'unset'}
+          required={
+            (spec.type === 'text' || spec.type === 'url') && spec.required === true
+              ? true
+              : spec.type === 'secret' && spec.requiredOnCreate === true && isNew
+          }
+          describedBy={describe(spec.key, spec.help !== undefined).describedBy}
+          invalid={describe(spec.key, spec.help !== undefined).invalid}
+          disabled={saving}
+          onChange={(value) => {
+            setValue(spec.key, value);
+          }}
+          onBlur={() => {
+            touch(spec.key);
+          }}
+        >
+          {fieldError(spec.key)}
+        </SpecField>
+      ))}
+
+      {draft.kind === 'webhook' && (
+        <>
+          <MappingEditor
+            rows={draft.mapping}
+            onChange={(mapping) => {
+              clearServerError('mapping');
+              touch('mapping');
+              setDraft((d) => ({ ...d, mapping }));
+            }}
+            firstControlId={`${uid}-mapping`}
+            errorId={errorFor('mapping') ? `${uid}-mapping-error` : undefined}
+            invalid={errorFor('mapping') !== undefined}
+            disabled={saving}
+          />
+          {fieldError('mapping')}
           <div className="field">
-            <label className="field-label" htmlFor={`${uid}-kind`}>
-              Kind
-            </label>
-            {isNew ? (
-              <select
-                id={`${uid}-kind`}
-                className="input"
-                value={draft.kind}
-                onChange={(e) => {
-                  setKind(e.target.value as Kind);
-                }}
-                disabled={saving}
-                data-testid="source-kind"
-              >
-                {KIND_CHOICES.map((choice) => (
-                  <option key={choice.kind} value={choice.kind}>
-                    {choice.label}
-                  </option>
-                ))}
-              </select>
+            <span className="field-label" id={`${uid}-hook-label`}>
+              Webhook URL
+            </span>
+            {hookUrl ? (
+              <div className="webhook-url">
+                <code
+                  className="mono break"
+                  aria-labelledby={`${uid}-hook-label`}
+                  data-testid="source-webhook-url"
+                >
+                  {hookUrl}
+                </code>
+                <CopyButton text={hookUrl} label="Copy URL" />
+              </div>
             ) : (
-              <input
-                id={`${uid}-kind`}
-                className="input"
-                value={KIND_LABEL[draft.kind]}
-                readOnly
-                aria-describedby={`${uid}-kind-help`}
-                data-testid="source-kind"
-              />
-            )}
-            {!isNew && (
-              <p id={`${uid}-kind-help`} className="field-help">
-                The kind of a saved source cannot change; add a new source instead.
+              <p className="field-help" data-testid="source-webhook-url">
+                {webhookBase
+                  ? 'Appears once the source has an id.'
+                  : 'The webhook listener is not running; the URL appears once it listens.'}
               </p>
             )}
+            <p className="field-help">Products POST their JSON here with the token above.</p>
           </div>
+        </>
+      )}
 
-          <div className="form-grid">
-            <div className="field">
-              <label className="field-label" htmlFor={`${uid}-name`}>
-                Name <Required />
-              </label>
-              <input
-                id={`${uid}-name`}
-                className="input"
-                value={draft.name}
-                maxLength={120}
-                autoComplete="off"
-                aria-required="true"
-                aria-invalid={describe('name', true).invalid}
-                aria-describedby={describe('name', true).describedBy}
-                disabled={saving}
-                onChange={(e) => {
-                  setName(e.target.value);
-                }}
-                onBlur={() => {
-                  touch('name');
-                }}
-                data-testid="source-name"
-              />
-              <p id={`${uid}-name-help`} className="field-help">
-                Shown on incidents and in notifications.
-              </p>
-              {fieldError('name')}
-            </div>
-
-            <div className="field">
-              <label className="field-label" htmlFor={`${uid}-id`}>
-                ID <Required />
-              </label>
-              <input
-                id={`${uid}-id`}
-                className="input mono"
-                value={draft.id}
-                maxLength={ID_MAX}
-                readOnly={!isNew}
-                spellCheck={false}
-                autoComplete="off"
-                aria-required="true"
-                aria-invalid={describe('id', true).invalid}
-                aria-describedby={describe('id', true).describedBy}
-                disabled={saving}
-                onChange={(e) => {
-                  const id = e.target.value;
-                  clearServerError('id');
-                  setDraft((d) => ({ ...d, id, idEdited: id !== '' }));
-                }}
-                onBlur={() => {
-                  touch('id');
-                }}
-                data-testid="source-id"
-              />
-              <p id={`${uid}-id-help`} className="field-help">
-                {isNew
-                  ? 'Made from the name; letters, digits, “-” and “_”. It names the source in URLs and logs and cannot change later.'
-                  : 'The id of a saved source cannot change.'}
-              </p>
-              {fieldError('id')}
-            </div>
-          </div>
-
-          {fields.map((spec) => (
-            <SpecField
-              key={`${draft.kind}-${spec.key}`}
-              spec={spec}
-              inputId={`${uid}-${spec.key}`}
-              value={draft.values[spec.key]}
-              // A new source has nothing stored, so "not set" would only be noise there.
-              secretState={isNew ? null : secrets?.[spec.key] === true ? 'set' : 'unset'}
-              required={
-                (spec.type === 'text' || spec.type === 'url') && spec.required === true
-                  ? true
-                  : spec.type === 'secret' && spec.requiredOnCreate === true && isNew
-              }
-              describedBy={describe(spec.key, spec.help !== undefined).describedBy}
-              invalid={describe(spec.key, spec.help !== undefined).invalid}
+      <div className="form-grid">
+        {polled && (
+          <div className="field">
+            <label className="field-label" htmlFor={`${uid}-pollIntervalSec`}>
+              Poll every (seconds)
+            </label>
+            <input
+              id={`${uid}-pollIntervalSec`}
+              className="input mono"
+              type="number"
+              inputMode="numeric"
+              min={POLL_MIN}
+              max={POLL_MAX}
+              step={1}
+              value={draft.pollIntervalSec}
+              placeholder="60"
+              aria-invalid={describe('pollIntervalSec', true).invalid}
+              aria-describedby={describe('pollIntervalSec', true).describedBy}
               disabled={saving}
-              onChange={(value) => {
-                setValue(spec.key, value);
+              onChange={(e) => {
+                const value = e.target.value;
+                clearServerError('pollIntervalSec');
+                setDraft((d) => ({ ...d, pollIntervalSec: value }));
               }}
               onBlur={() => {
-                touch(spec.key);
+                touch('pollIntervalSec');
               }}
-            >
-              {fieldError(spec.key)}
-            </SpecField>
-          ))}
-
-          {draft.kind === 'webhook' && (
-            <>
-              <MappingEditor
-                rows={draft.mapping}
-                onChange={(mapping) => {
-                  clearServerError('mapping');
-                  touch('mapping');
-                  setDraft((d) => ({ ...d, mapping }));
-                }}
-                firstControlId={`${uid}-mapping`}
-                errorId={errorFor('mapping') ? `${uid}-mapping-error` : undefined}
-                invalid={errorFor('mapping') !== undefined}
-                disabled={saving}
-              />
-              {fieldError('mapping')}
-              <div className="field">
-                <span className="field-label" id={`${uid}-hook-label`}>
-                  Webhook URL
-                </span>
-                {hookUrl ? (
-                  <div className="webhook-url">
-                    <code
-                      className="mono break"
-                      aria-labelledby={`${uid}-hook-label`}
-                      data-testid="source-webhook-url"
-                    >
-                      {hookUrl}
-                    </code>
-                    <CopyButton text={hookUrl} label="Copy URL" />
-                  </div>
-                ) : (
-                  <p className="field-help" data-testid="source-webhook-url">
-                    {webhookBase
-                      ? 'Appears once the source has an id.'
-                      : 'The webhook listener is not running; the URL appears once it listens.'}
-                  </p>
-                )}
-                <p className="field-help">Products POST their JSON here with the token above.</p>
-              </div>
-            </>
-          )}
-
-          <div className="form-grid">
-            {polled && (
-              <div className="field">
-                <label className="field-label" htmlFor={`${uid}-pollIntervalSec`}>
-                  Poll every (seconds)
-                </label>
-                <input
-                  id={`${uid}-pollIntervalSec`}
-                  className="input mono"
-                  type="number"
-                  inputMode="numeric"
-                  min={POLL_MIN}
-                  max={POLL_MAX}
-                  step={1}
-                  value={draft.pollIntervalSec}
-                  placeholder="60"
-                  aria-invalid={describe('pollIntervalSec', true).invalid}
-                  aria-describedby={describe('pollIntervalSec', true).describedBy}
-                  disabled={saving}
-                  onChange={(e) => {
-                    const value = e.target.value;
-                    clearServerError('pollIntervalSec');
-                    setDraft((d) => ({ ...d, pollIntervalSec: value }));
-                  }}
-                  onBlur={() => {
-                    touch('pollIntervalSec');
-                  }}
-                  data-testid="source-field-pollIntervalSec"
-                />
-                <p id={`${uid}-pollIntervalSec-help`} className="field-help">
-                  {`${String(POLL_MIN)}–${String(POLL_MAX)}; failures back off on their own.`}
-                </p>
-                {fieldError('pollIntervalSec')}
-              </div>
-            )}
-            <div className="field field-check">
-              <label className="check">
-                <input
-                  id={`${uid}-enabled`}
-                  type="checkbox"
-                  checked={draft.enabled}
-                  disabled={saving}
-                  aria-describedby={`${uid}-enabled-help`}
-                  onChange={(e) => {
-                    const enabled = e.target.checked;
-                    setDraft((d) => ({ ...d, enabled }));
-                  }}
-                  data-testid="source-field-enabled"
-                />
-                <span>Enabled</span>
-              </label>
-              <p id={`${uid}-enabled-help`} className="field-help">
-                {polled
-                  ? 'Polling starts as soon as the source is saved.'
-                  : draft.kind === 'webhook'
-                    ? 'Posts are accepted while enabled.'
-                    : 'The feed runs while enabled.'}
-              </p>
-              {fieldError('enabled')}
-            </div>
-          </div>
-
-          {formMessage && (
-            <p className="form-error" role="alert" data-testid="source-form-error">
-              {formMessage}
+              data-testid="source-field-pollIntervalSec"
+            />
+            <p id={`${uid}-pollIntervalSec-help`} className="field-help">
+              {`${String(POLL_MIN)}–${String(POLL_MAX)}; failures back off on their own.`}
             </p>
-          )}
-        </div>
-
-        <footer className="source-form-actions">
-          <button
-            type="button"
-            className="btn"
-            onClick={onCancel}
-            disabled={saving}
-            data-testid="source-cancel"
-          >
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={saving} data-testid="source-save">
-            {saving ? 'Saving…' : isNew ? 'Add source' : 'Save'}
-          </button>
-        </footer>
-      </form>
-    </dialog>
+            {fieldError('pollIntervalSec')}
+          </div>
+        )}
+        <CheckField
+          id={`${uid}-enabled`}
+          label="Enabled"
+          checked={draft.enabled}
+          disabled={saving}
+          describedBy={`${uid}-enabled-help`}
+          onChange={(enabled) => {
+            setDraft((d) => ({ ...d, enabled }));
+          }}
+          testId="source-field-enabled"
+          help={
+            polled
+              ? 'Polling starts as soon as the source is saved.'
+              : draft.kind === 'webhook'
+                ? 'Posts are accepted while enabled.'
+                : 'The feed runs while enabled.'
+          }
+        >
+          {fieldError('enabled')}
+        </CheckField>
+      </div>
+    </FormDialog>
   );
 }
 
-function Required() {
-  return (
-    <span className="required" aria-hidden="true">
-      *
-    </span>
-  );
-}
-
-interface SpecFieldProps {
-  spec: FieldSpec;
-  inputId: string;
-  value: string | boolean | undefined;
-  secretState: 'set' | 'unset' | null;
-  required: boolean;
-  describedBy: string | undefined;
-  invalid: true | undefined;
-  disabled: boolean;
-  onChange: (value: string | boolean) => void;
-  onBlur: () => void;
-  children: ReactNode;
-}
+type SpecFieldProps = SpecFieldBaseProps<FieldSpec>;
 
 function SpecField({
   spec,
@@ -933,35 +762,23 @@ function SpecField({
   onBlur,
   children,
 }: SpecFieldProps) {
-  const helpId = `${inputId}-help`;
-  const help = spec.help ? (
-    <p id={helpId} className="field-help">
-      {spec.help}
-    </p>
-  ) : null;
   const testId = `source-field-${spec.key}`;
   const text = typeof value === 'string' ? value : '';
 
   if (spec.type === 'checkbox') {
     return (
-      <div className="field field-check">
-        <label className="check">
-          <input
-            id={inputId}
-            type="checkbox"
-            checked={value === true}
-            disabled={disabled}
-            aria-describedby={describedBy}
-            onChange={(e) => {
-              onChange(e.target.checked);
-            }}
-            data-testid={testId}
-          />
-          <span>{spec.label}</span>
-        </label>
-        {help}
+      <CheckField
+        id={inputId}
+        label={spec.label}
+        checked={value === true}
+        disabled={disabled}
+        describedBy={describedBy}
+        onChange={onChange}
+        testId={testId}
+        help={spec.help}
+      >
         {children}
-      </div>
+      </CheckField>
     );
   }
 
@@ -979,43 +796,10 @@ function SpecField({
   let control: ReactNode;
   switch (spec.type) {
     case 'select':
-      control = (
-        <select
-          {...common}
-          value={text}
-          onChange={(e) => {
-            onChange(e.target.value);
-          }}
-        >
-          {spec.options.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-      );
+      control = <OptionsSelect {...common} options={spec.options} value={text} onValue={onChange} />;
       break;
     case 'secret':
-      control = (
-        <input
-          {...common}
-          type="password"
-          value={text}
-          // "new-password" keeps the browser from filling in a saved login.
-          autoComplete="new-password"
-          spellCheck={false}
-          placeholder={
-            secretState === 'set'
-              ? 'set — leave empty to keep'
-              : secretState === 'unset'
-                ? 'not set'
-                : undefined
-          }
-          onChange={(e) => {
-            onChange(e.target.value);
-          }}
-        />
-      );
+      control = <SecretInput {...common} state={secretState} value={text} onValue={onChange} />;
       break;
     case 'number':
       control = (
@@ -1054,22 +838,19 @@ function SpecField({
   }
 
   return (
-    <div className="field">
-      <label className="field-label" htmlFor={inputId}>
-        {spec.label} {required && <Required />}
-        {spec.type === 'secret' && secretState && (
-          <span
-            className={`secret-state${secretState === 'set' ? ' secret-set' : ''}`}
-            data-testid="source-secret-state"
-            data-field={spec.key}
-          >
-            {secretState === 'set' ? 'set' : 'not set'}
-          </span>
-        )}
-      </label>
+    <FieldRow
+      inputId={inputId}
+      label={spec.label}
+      required={required}
+      badge={
+        spec.type === 'secret' && (
+          <SecretStateBadge state={secretState} field={spec.key} testId="source-secret-state" />
+        )
+      }
+      help={spec.help}
+      error={children}
+    >
       {control}
-      {help}
-      {children}
-    </div>
+    </FieldRow>
   );
 }

@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
-
 import type { SourceHealth } from '../../../shared/domain';
 import type { SourceView } from '../../../shared/ipc/contract';
 import { formatAbsolute, formatCount } from '../lib/format';
 import type { SourceAction, SourceActionResult } from '../store/sources-slice';
+import { ResultRow } from './ResultLine';
+import { RowActions } from './RowActions';
 import { KIND_LABEL, POLLED_KINDS } from './SourceForm';
 import { TimeAgo } from './TimeAgo';
 
@@ -38,20 +38,8 @@ export function SourceRow({
   onDismissResult,
 }: SourceRowProps) {
   const { health } = source;
-  const [confirming, setConfirming] = useState(false);
-  const keepRef = useRef<HTMLButtonElement>(null);
-  const removeRef = useRef<HTMLButtonElement>(null);
   const polled = POLLED_KINDS.has(source.kind);
   const busy = running !== undefined;
-
-  useEffect(() => {
-    if (confirming) keepRef.current?.focus();
-  }, [confirming]);
-
-  const cancelRemove = (): void => {
-    setConfirming(false);
-    requestAnimationFrame(() => removeRef.current?.focus());
-  };
 
   const notPolled = `${KIND_LABEL[source.kind]} sources are not polled`;
 
@@ -100,109 +88,63 @@ export function SourceRow({
         </td>
         <td className="num mono">{formatCount(health.eventsTotal)}</td>
         <td className="source-actions-cell">
-          {confirming ? (
-            <div
-              className="source-confirm"
-              role="group"
-              aria-label={`Remove ${source.name}?`}
-              onKeyDown={(e) => {
-                if (e.key === 'Escape') {
-                  e.stopPropagation();
-                  cancelRemove();
-                }
+          <RowActions
+            name={source.name}
+            testIdPrefix="source"
+            confirmText="Remove? Its incidents stay."
+            running={running}
+            onRemove={() => onRemove(source.id)}
+          >
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-label={`Edit ${source.name}`}
+              onClick={(e) => {
+                onEdit(source, e.currentTarget);
               }}
+              data-testid="source-edit"
             >
-              <span className="small">Remove? Its incidents stay.</span>
-              <button
-                type="button"
-                className="btn btn-small btn-danger"
-                disabled={busy}
-                onClick={() => {
-                  void onRemove(source.id).then((removed) => {
-                    if (!removed) cancelRemove();
-                  });
-                }}
-                data-testid="source-remove-confirm"
-              >
-                {running === 'remove' ? 'Removing…' : 'Remove'}
-              </button>
-              <button
-                ref={keepRef}
-                type="button"
-                className="btn btn-small btn-ghost"
-                disabled={running === 'remove'}
-                onClick={cancelRemove}
-                data-testid="source-remove-cancel"
-              >
-                Keep
-              </button>
-            </div>
-          ) : (
-            <div className="source-actions">
-              <button
-                type="button"
-                className="btn btn-small"
-                aria-label={`Edit ${source.name}`}
-                onClick={(e) => {
-                  onEdit(source, e.currentTarget);
-                }}
-                data-testid="source-edit"
-              >
-                Edit
-              </button>
-              <button
-                type="button"
-                className="btn btn-small"
-                aria-label={`Test connection of ${source.name}`}
-                title={polled ? undefined : `${KIND_LABEL[source.kind]} sources need no connection`}
-                disabled={busy || !polled}
-                onClick={() => void onTest(source.id)}
-                data-testid="source-test"
-              >
-                {running === 'test' ? 'Testing…' : 'Test connection'}
-              </button>
-              <button
-                type="button"
-                className="btn btn-small"
-                aria-label={`Poll ${source.name} now`}
-                title={polled ? (source.enabled ? undefined : 'Enable the source to poll it') : notPolled}
-                disabled={busy || !polled || !source.enabled}
-                onClick={() => void onPoll(source.id)}
-                data-testid="source-poll"
-              >
-                {running === 'poll' ? 'Polling…' : 'Poll now'}
-              </button>
-              <button
-                ref={removeRef}
-                type="button"
-                className="btn btn-small btn-ghost btn-danger-text"
-                aria-label={`Remove ${source.name}`}
-                disabled={busy}
-                onClick={() => {
-                  setConfirming(true);
-                }}
-                data-testid="source-remove"
-              >
-                Remove
-              </button>
-            </div>
-          )}
+              Edit
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-label={`Test connection of ${source.name}`}
+              title={polled ? undefined : `${KIND_LABEL[source.kind]} sources need no connection`}
+              disabled={busy || !polled}
+              onClick={() => void onTest(source.id)}
+              data-testid="source-test"
+            >
+              {running === 'test' ? 'Testing…' : 'Test connection'}
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-label={`Poll ${source.name} now`}
+              title={polled ? (source.enabled ? undefined : 'Enable the source to poll it') : notPolled}
+              disabled={busy || !polled || !source.enabled}
+              onClick={() => void onPoll(source.id)}
+              data-testid="source-poll"
+            >
+              {running === 'poll' ? 'Polling…' : 'Poll now'}
+            </button>
+          </RowActions>
         </td>
       </tr>
-      {(result ?? (running === 'test' || running === 'poll')) && (
-        <tr className="source-result-row" data-id={source.id}>
-          <td colSpan={SOURCE_COLUMNS}>
-            <ResultLine
-              id={source.id}
-              running={running}
-              result={result}
-              onDismiss={() => {
-                onDismissResult(source.id);
-              }}
-            />
-          </td>
-        </tr>
-      )}
+      <ResultRow
+        id={source.id}
+        columns={SOURCE_COLUMNS}
+        testIdPrefix="source"
+        pending={running === 'test' ? 'Testing connection…' : running === 'poll' ? 'Polling…' : null}
+        result={result}
+        text={result ? describeResult(result) : ''}
+        data={
+          result ? { 'data-action': result.action, 'data-events': result.events ?? undefined } : undefined
+        }
+        onDismiss={() => {
+          onDismissResult(source.id);
+        }}
+      />
     </>
   );
 }
@@ -241,58 +183,4 @@ export function describeResult(result: SourceActionResult): string {
     }
   }
   return parts.join(' · ');
-}
-
-function ResultLine({
-  id,
-  running,
-  result,
-  onDismiss,
-}: {
-  id: string;
-  running: SourceAction | undefined;
-  result: SourceActionResult | undefined;
-  onDismiss: () => void;
-}) {
-  if (running === 'test' || running === 'poll') {
-    return (
-      <div
-        className="source-result source-result-pending"
-        data-testid="source-result"
-        data-id={id}
-        data-state="pending"
-      >
-        {running === 'test' ? 'Testing connection…' : 'Polling…'}
-      </div>
-    );
-  }
-  if (!result) return null;
-  return (
-    <div
-      className={`source-result ${result.ok ? 'source-result-ok' : 'source-result-error'}`}
-      data-testid="source-result"
-      data-id={id}
-      data-state={result.ok ? 'ok' : 'error'}
-      data-action={result.action}
-      data-events={result.events ?? undefined}
-    >
-      <span className="source-result-mark" aria-hidden="true">
-        {result.ok ? '✓' : '✕'}
-      </span>
-      <span className="source-result-text" data-testid="source-result-text">
-        {describeResult(result)}
-      </span>
-      <time className="muted small" dateTime={new Date(result.at).toISOString()}>
-        {formatAbsolute(new Date(result.at).toISOString())}
-      </time>
-      <button
-        type="button"
-        className="btn btn-icon btn-small"
-        aria-label="Dismiss result"
-        onClick={onDismiss}
-      >
-        ×
-      </button>
-    </div>
-  );
 }

@@ -1,7 +1,9 @@
 import type { Silence } from '../../../shared/config';
 import { silenceSchema } from '../../../shared/config';
 import type { ChannelView, MethodRequest, SettingsView } from '../../../shared/ipc/contract';
-import { ApiError, call, messageOf } from '../transport';
+import { call, messageOf } from '../transport';
+import { parseFieldIssues, saveFailure, without } from './crud-helpers';
+import type { SaveFailure } from './crud-helpers';
 import type { LoadState, SliceCreator } from './types';
 
 /** A row action that talks to the core and reports back on the row. */
@@ -18,9 +20,7 @@ export interface ChannelTestResult {
 }
 
 /** The result of Save: the stored channel, or the errors to show next to the fields they name. */
-export type SaveChannelOutcome =
-  | { ok: true; channel: ChannelView }
-  | { ok: false; fieldErrors: Record<string, string>; message: string | null };
+export type SaveChannelOutcome = { ok: true; channel: ChannelView } | SaveFailure;
 
 /** What the Channels view shows of routing: quiet hours, rules (read-only here) and silences. */
 export interface RoutingState {
@@ -101,20 +101,7 @@ export function parseChannelIssues(message: string): {
   fieldErrors: Record<string, string>;
   rest: string | null;
 } {
-  const fieldErrors: Record<string, string> = {};
-  const rest: string[] = [];
-  for (const part of message.split('; ')) {
-    const match = ISSUE.exec(part.trim());
-    const field = match?.[1] ? fieldKeyOf(match[1].split('.')) : null;
-    const text = match?.[2];
-    if (field && text) {
-      const earlier = fieldErrors[field];
-      fieldErrors[field] = earlier ? `${earlier}; ${text}` : text;
-    } else if (part.trim()) {
-      rest.push(part.trim());
-    }
-  }
-  return { fieldErrors, rest: rest.length > 0 ? rest.join('; ') : null };
+  return parseFieldIssues(message, ISSUE, (path) => fieldKeyOf(path.split('.')));
 }
 
 /** The document `channels.upsert` takes back for a stored channel: its settings, no secrets (kept). */
@@ -138,12 +125,6 @@ function toRouting(view: SettingsView['routing']): RoutingState {
   }
   silences.sort((a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt));
   return { quietHours: view.quietHours, rules: view.rules, silences };
-}
-
-function without<T>(record: Record<string, T>, key: string): Record<string, T> {
-  const next = { ...record };
-  delete next[key];
-  return next;
 }
 
 export const createChannelsSlice: SliceCreator<ChannelsSlice> = (set, get) => {
@@ -237,12 +218,7 @@ export const createChannelsSlice: SliceCreator<ChannelsSlice> = (set, get) => {
         set((state) => ({ channelResults: without(state.channelResults, channel.id) }));
         return { ok: true, channel };
       } catch (error) {
-        const message = messageOf(error);
-        if (error instanceof ApiError && error.code === 'bad_request') {
-          const { fieldErrors, rest } = parseChannelIssues(message);
-          return { ok: false, fieldErrors, message: rest };
-        }
-        return { ok: false, fieldErrors: {}, message };
+        return saveFailure(error, parseChannelIssues);
       }
     },
 

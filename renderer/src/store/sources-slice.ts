@@ -1,5 +1,7 @@
 import type { SourceView } from '../../../shared/ipc/contract';
-import { ApiError, call, messageOf } from '../transport';
+import { call, messageOf } from '../transport';
+import { parseFieldIssues, saveFailure, without } from './crud-helpers';
+import type { SaveFailure } from './crud-helpers';
 import type { LoadState, SliceCreator } from './types';
 
 /** A row action that talks to the core and reports back on the row. */
@@ -19,9 +21,7 @@ export interface SourceActionResult {
 }
 
 /** The result of Save: the stored source, or the errors to show next to the fields they name. */
-export type SaveSourceOutcome =
-  | { ok: true; source: SourceView }
-  | { ok: false; fieldErrors: Record<string, string>; message: string | null };
+export type SaveSourceOutcome = { ok: true; source: SourceView } | SaveFailure;
 
 export interface SourcesSlice {
   sources: SourceView[];
@@ -69,26 +69,7 @@ export function parseSourceIssues(message: string): {
   fieldErrors: Record<string, string>;
   rest: string | null;
 } {
-  const fieldErrors: Record<string, string> = {};
-  const rest: string[] = [];
-  for (const part of message.split('; ')) {
-    const match = ISSUE.exec(part.trim());
-    const field = match?.[1];
-    const text = match?.[2];
-    if (field && text) {
-      const earlier = fieldErrors[field];
-      fieldErrors[field] = earlier ? `${earlier}; ${text}` : text;
-    } else if (part.trim()) {
-      rest.push(part.trim());
-    }
-  }
-  return { fieldErrors, rest: rest.length > 0 ? rest.join('; ') : null };
-}
-
-function without<T>(record: Record<string, T>, key: string): Record<string, T> {
-  const next = { ...record };
-  delete next[key];
-  return next;
+  return parseFieldIssues(message, ISSUE);
 }
 
 export const createSourcesSlice: SliceCreator<SourcesSlice> = (set, get) => {
@@ -175,12 +156,7 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (set, get) => {
         set((state) => ({ sourceResults: without(state.sourceResults, source.id) }));
         return { ok: true, source };
       } catch (error) {
-        const message = messageOf(error);
-        if (error instanceof ApiError && error.code === 'bad_request') {
-          const { fieldErrors, rest } = parseSourceIssues(message);
-          return { ok: false, fieldErrors, message: rest };
-        }
-        return { ok: false, fieldErrors: {}, message };
+        return saveFailure(error, parseSourceIssues);
       }
     },
 

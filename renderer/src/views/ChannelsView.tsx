@@ -10,6 +10,7 @@ import { ChannelRouting } from '../components/ChannelRouting';
 import { ChannelRow, describeTestResult } from '../components/ChannelRow';
 import type { ChannelPanel } from '../components/ChannelRow';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ListToolbar } from '../components/ListToolbar';
 import { useStore } from '../store';
 import '../styles/sources.css';
 import '../styles/channels.css';
@@ -79,32 +80,18 @@ export function ChannelsView() {
 
   return (
     <section className="view" aria-labelledby="view-title">
-      <div className="view-toolbar">
-        <h1 id="view-title" className="view-title" data-testid="view-title">
-          Channels
-        </h1>
-        <span className="view-subtitle mono">{empty ? '' : `${String(s.channels.length)} configured`}</span>
-        <div className="toolbar-spacer" />
-        <button
-          type="button"
-          className="btn btn-small btn-ghost"
-          onClick={() => void s.loadChannels()}
-          disabled={s.channelsState === 'loading'}
-        >
-          Refresh
-        </button>
-        <button
-          ref={addRef}
-          type="button"
-          className="btn btn-small btn-primary"
-          onClick={(e) => {
-            openForm({ mode: 'new' }, e.currentTarget);
-          }}
-          data-testid="channel-add"
-        >
-          Add channel
-        </button>
-      </div>
+      <ListToolbar
+        title="Channels"
+        count={s.channels.length}
+        refreshing={s.channelsState === 'loading'}
+        onRefresh={() => void s.loadChannels()}
+        addLabel="Add channel"
+        addTestId="channel-add"
+        addRef={addRef}
+        onAdd={(opener) => {
+          openForm({ mode: 'new' }, opener);
+        }}
+      />
       <div className="view-body channels">
         <div className="sources-sr-only" role="status" aria-live="polite">
           {announcement}

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 
 import type { SourceView } from '../../../shared/ipc/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ListToolbar } from '../components/ListToolbar';
 import { SourceForm } from '../components/SourceForm';
 import { SourceRow, describeResult } from '../components/SourceRow';
 import { useStore } from '../store';
@@ -74,32 +75,18 @@ export function SourcesView() {
 
   return (
     <section className="view" aria-labelledby="view-title">
-      <div className="view-toolbar">
-        <h1 id="view-title" className="view-title" data-testid="view-title">
-          Sources
-        </h1>
-        <span className="view-subtitle mono">{empty ? '' : `${String(s.sources.length)} configured`}</span>
-        <div className="toolbar-spacer" />
-        <button
-          type="button"
-          className="btn btn-small btn-ghost"
-          onClick={() => void s.loadSources()}
-          disabled={s.sourcesState === 'loading'}
-        >
-          Refresh
-        </button>
-        <button
-          ref={addRef}
-          type="button"
-          className="btn btn-small btn-primary"
-          onClick={(e) => {
-            openForm({ mode: 'new' }, e.currentTarget);
-          }}
-          data-testid="source-add"
-        >
-          Add source
-        </button>
-      </div>
+      <ListToolbar
+        title="Sources"
+        count={s.sources.length}
+        refreshing={s.sourcesState === 'loading'}
+        onRefresh={() => void s.loadSources()}
+        addLabel="Add source"
+        addTestId="source-add"
+        addRef={addRef}
+        onAdd={(opener) => {
+          openForm({ mode: 'new' }, opener);
+        }}
+      />
       <div className="view-body">
         <div className="sources-sr-only" role="status" aria-live="polite">
           {announcement}
