@@ -4,19 +4,15 @@
  * (real values shown, placeholders sent), and the Settings AI card's Test
  * button with a working and a refusing endpoint.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-
-import { findChromium, launchChromium, screenshotPath } from '../helpers/browser';
+import { findChromium, screenshotPath } from '../helpers/browser';
+import { login, postAlert, skipSetup, useConsole } from '../helpers/console-page';
 import type { FakeLlm, RecordedLlmRequest } from '../helpers/fake-llm';
 import { startFakeLlm, triageAnswer } from '../helpers/fake-llm';
 import type { Headless } from '../helpers/headless';
-import { TEST_PIN, TEST_WEBHOOK_TOKEN, startHeadless } from '../helpers/headless';
 
-const STATIC_DIR = join(process.cwd(), 'out', 'renderer');
 const chromiumPath = findChromium();
 const HOST = 'WS-FIN-014.corp.example.com';
 
@@ -26,20 +22,10 @@ function userText(request: RecordedLlmRequest): string {
 }
 
 describe.skipIf(!chromiumPath)('browser: AI analysis', () => {
-  let browser: Browser;
   let fake: FakeLlm;
   let app: Headless;
   let page: Page;
 
-  beforeAll(async () => {
-    if (!existsSync(join(STATIC_DIR, 'index.html'))) {
-      throw new Error('out/renderer is not built: run `npm run test:e2e` (it builds first)');
-    }
-    browser = await launchChromium(chromiumPath!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     fake = await startFakeLlm({
       defaultReply: {
@@ -53,45 +39,37 @@ describe.skipIf(!chromiumPath)('browser: AI analysis', () => {
         },
       },
     });
-    app = await startHeadless({
-      staticDir: STATIC_DIR,
+  });
+  afterEach(async () => {
+    await fake?.close();
+  });
+  useConsole(
+    chromiumPath!,
+    (opened) => ({ app, page } = opened),
+    () => ({
       config: {
         // Critical only: the high incident below waits for the analyst's click.
         ai: { enabled: true, baseUrl: fake.url, apiKey: 'sk-e2e-key-0123456789', minSeverity: 'critical' },
       },
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  });
-  afterEach(async () => {
-    await page?.close();
-    await app?.stop();
-    await fake?.close();
-  });
+    }),
+  );
 
-  async function login(): Promise<void> {
-    await page.goto(app.url);
-    await page.getByTestId('login-pin').fill(TEST_PIN);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('setup-skip').click();
+  async function openIncidents(): Promise<void> {
+    await login(page, app.url);
+    await skipSetup(page);
     await page.getByTestId('incident-list').waitFor();
   }
 
   it('analyses an incident on request and shows the answer with real values', async () => {
-    await login();
-    const res = await fetch(`${app.webhookUrl}/api/alert`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TEST_WEBHOOK_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        type: 'credential_access',
-        severity: 'high',
-        rule: 'Mimikatz',
-        ip: '10.12.14.16',
-        target: HOST,
-        source_log: `sekurlsa::logonpasswords on ${HOST} from 10.12.14.16`,
-      }),
+    await openIncidents();
+    const incidentId = await postAlert(app, {
+      type: 'credential_access',
+      severity: 'high',
+      rule: 'Mimikatz',
+      ip: '10.12.14.16',
+      target: HOST,
+      source_log: `sekurlsa::logonpasswords on ${HOST} from 10.12.14.16`,
     });
-    expect(res.status).toBe(202);
-    const { incidentId } = (await res.json()) as { incidentId: string };
 
     const row = page.locator(`[data-testid="incident-row"][data-id="${incidentId}"]`);
     await row.waitFor({ timeout: 5000 });
@@ -123,7 +101,7 @@ describe.skipIf(!chromiumPath)('browser: AI analysis', () => {
   });
 
   it('tests the endpoint from Settings and shows the result in words', async () => {
-    await login();
+    await openIncidents();
     await page.getByTestId('nav-settings').click();
     const card = page.getByTestId('ai-settings');
     await card.waitFor();

@@ -3,65 +3,35 @@
  * now" shows live progress and the new snapshot row; restoring it (after the
  * confirmation step) takes the incident list back to the snapshot.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
 import type { BackupList } from '../../shared/ipc/contract';
-import { findChromium, launchChromium, screenshotPath } from '../helpers/browser';
+import { findChromium, screenshotPath } from '../helpers/browser';
+import { login, postAlert, skipSetup, useConsole } from '../helpers/console-page';
 import type { Headless } from '../helpers/headless';
-import { TEST_PIN, TEST_WEBHOOK_TOKEN, startHeadless } from '../helpers/headless';
 
-const STATIC_DIR = join(process.cwd(), 'out', 'renderer');
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('browser: backup and restore', () => {
-  let browser: Browser;
   let app: Headless;
   let page: Page;
+  useConsole(chromiumPath!, (opened) => ({ app, page } = opened));
 
-  beforeAll(async () => {
-    if (!existsSync(join(STATIC_DIR, 'index.html'))) {
-      throw new Error('out/renderer is not built: run `npm run test:e2e` (it builds first)');
-    }
-    browser = await launchChromium(chromiumPath!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    app = await startHeadless({ staticDir: STATIC_DIR });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  });
-  afterEach(async () => {
-    await page?.close();
-    await app?.stop();
-  });
-
-  async function postAlert(n: number): Promise<string> {
-    const res = await fetch(`${app.webhookUrl}/api/alert`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TEST_WEBHOOK_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        ip: `198.51.100.${String(n)}`,
-        type: 'port_scan',
-        severity: 'medium',
-        rule: `Port scan ${String(n)}`,
-        target: `db-${String(n)}.example.com`,
-      }),
+  function postScan(n: number): Promise<string> {
+    return postAlert(app, {
+      ip: `198.51.100.${String(n)}`,
+      type: 'port_scan',
+      severity: 'medium',
+      rule: `Port scan ${String(n)}`,
+      target: `db-${String(n)}.example.com`,
     });
-    expect(res.status).toBe(202);
-    return ((await res.json()) as { incidentId: string }).incidentId;
   }
 
   it('backs up with live progress, lists the snapshot, and restores it after confirmation', async () => {
-    const kept = await postAlert(1);
-    await page.goto(app.url);
-    await page.getByTestId('login-pin').fill(TEST_PIN);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('setup-skip').click();
+    const kept = await postScan(1);
+    await login(page, app.url);
+    await skipSetup(page);
     await page.getByTestId('incident-list').waitFor();
 
     await page.getByTestId('nav-settings').click();
@@ -86,7 +56,7 @@ describe.skipIf(!chromiumPath)('browser: backup and restore', () => {
     await page.screenshot({ path: screenshotPath('settings-backup'), animations: 'disabled' });
 
     // An incident that arrives after the snapshot; the restore must take it away again.
-    const dropped = await postAlert(2);
+    const dropped = await postScan(2);
 
     await row.first().getByTestId('backup-restore').click();
     const confirm = page.getByTestId('backup-restore-confirm');

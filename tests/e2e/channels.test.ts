@@ -6,25 +6,21 @@
  * error; retries a dead entry once the channel is fixed; toggles, edits and
  * removes a channel; and silences incidents for a while from the Routing card.
  */
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { createTelegramChatsRepo } from '../../electron/core/db/repos/telegram-chats-repo';
 import { dataPaths } from '../../electron/core/paths';
 import type { ConfigInput } from '../../shared/config';
 import type { ChannelView, OutboxEntryView } from '../../shared/ipc/contract';
-import { findChromium, launchChromium, screenshotPath } from '../helpers/browser';
+import { findChromium, screenshotPath } from '../helpers/browser';
+import { openConsole, openView, postAlert, useChromium } from '../helpers/console-page';
 import type { Headless } from '../helpers/headless';
-import { TEST_PIN, TEST_WEBHOOK_TOKEN, startHeadless } from '../helpers/headless';
+import { listenLocal } from '../helpers/local-server';
 
-const STATIC_DIR = join(process.cwd(), 'out', 'renderer');
 const chromiumPath = findChromium();
 
 /** The incoming-webhook key is the credential; it must never reach the page. */
@@ -48,7 +44,7 @@ async function startFakeMattermost(): Promise<FakeMattermost> {
     status: 200,
     close: () => Promise.resolve(),
   };
-  const server: Server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -68,16 +64,9 @@ async function startFakeMattermost(): Promise<FakeMattermost> {
       res.end('ok');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  fake.hookUrl = `http://127.0.0.1:${String(port)}${HOOK_PATH}`;
-  fake.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => {
-        resolve();
-      });
-    });
+  const { url, close } = await listenLocal(server);
+  fake.hookUrl = `${url}${HOOK_PATH}`;
+  fake.close = close;
   return fake;
 }
 
@@ -92,55 +81,28 @@ function postText(post: Record<string, unknown>): string {
 }
 
 describe.skipIf(!chromiumPath)('browser: channels', () => {
-  let browser: Browser;
-  let app: Headless | undefined;
-  let page: Page | undefined;
+  const browser = useChromium(chromiumPath!);
+  let closeConsole: (() => Promise<void>) | undefined;
   let mm: FakeMattermost | undefined;
 
-  beforeAll(async () => {
-    if (!existsSync(join(STATIC_DIR, 'index.html'))) {
-      throw new Error('out/renderer is not built: run `npm run test:e2e` (it builds first)');
-    }
-    browser = await launchChromium(chromiumPath!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   afterEach(async () => {
-    await page?.close();
-    await app?.stop();
+    await closeConsole?.();
     await mm?.close();
-    page = undefined;
-    app = undefined;
+    closeConsole = undefined;
     mm = undefined;
   });
 
   async function start(config?: ConfigInput): Promise<{ app: Headless; page: Page; mm: FakeMattermost }> {
     mm = await startFakeMattermost();
-    app = await startHeadless({ staticDir: STATIC_DIR, ...(config ? { config } : {}) });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(app.url);
-    await page.getByTestId('login-pin').fill(TEST_PIN);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('setup-skip').click();
-    await page.getByTestId('nav-channels').click();
-    await expect.poll(() => page!.getByTestId('view-title').textContent()).toBe('Channels');
+    const { app, page, close } = await openConsole(browser(), config ? { config } : {});
+    closeConsole = close;
+    await openView(page, app.url, 'channels', 'Channels');
     return { app, page, mm };
   }
 
   // A string expression: this file is typed without the DOM library.
   const activeTestId = (p: Page): Promise<string | null> =>
     p.evaluate<string | null>('document.activeElement?.getAttribute("data-testid") ?? null');
-
-  async function postAlert(target: Headless, alert: Record<string, unknown>): Promise<string> {
-    const res = await fetch(`${target.webhookUrl}/api/alert`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TEST_WEBHOOK_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(alert),
-    });
-    expect(res.status).toBe(202);
-    return ((await res.json()) as { incidentId: string }).incidentId;
-  }
 
   async function outboxOf(target: Headless, id: string): Promise<OutboxEntryView[]> {
     const answer = (await target.rpc('channels.outbox', { id, limit: 50 })).body as RpcAnswer<{

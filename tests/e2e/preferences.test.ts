@@ -1,39 +1,36 @@
 /** Settings → Preferences in Chromium: the time zone applies to every time shown, a bad zone is refused. */
-import { join } from 'node:path';
-
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { SettingsView } from '../../shared/ipc/contract';
-import { findChromium, launchChromium, screenshotPath } from '../helpers/browser';
+import { findChromium, screenshotPath } from '../helpers/browser';
+import { login, openConsole, useChromium } from '../helpers/console-page';
 import type { Headless } from '../helpers/headless';
-import { TEST_PIN, TEST_WEBHOOK_TOKEN, startHeadless } from '../helpers/headless';
+import { TEST_WEBHOOK_TOKEN } from '../helpers/headless';
 
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('browser: preferences', () => {
-  let browser: Browser;
+  const browser = useChromium(chromiumPath!);
   let app: Headless;
   let page: Page;
+  let closeConsole: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    browser = await launchChromium(chromiumPath!);
-    app = await startHeadless({
-      staticDir: join(process.cwd(), 'out', 'renderer'),
+    ({
+      app,
+      page,
+      close: closeConsole,
+    } = await openConsole(browser(), {
       config: { ui: { setupDone: true, timeZone: 'UTC' } },
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    }));
   });
   afterAll(async () => {
-    await page?.close();
-    await browser?.close();
-    await app?.stop();
+    await closeConsole?.();
   });
 
   it('shows times in the chosen zone and refuses an unknown one', async () => {
-    await page.goto(app.url);
-    await page.getByTestId('login-pin').fill(TEST_PIN);
-    await page.getByTestId('login-submit').click();
+    await login(page, app.url);
     await page.getByTestId('nav-settings').click();
 
     const zone = page.getByTestId('preferences-timezone');

@@ -4,36 +4,31 @@
  * what was not, then continue to the console. The fixture's vendor URLs are
  * pointed at a local server so the imported sources poll only 127.0.0.1.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { findChromium, launchChromium, screenshotPath } from '../helpers/browser';
+import { findChromium, screenshotPath } from '../helpers/browser';
+import { login, useConsole } from '../helpers/console-page';
 import type { Headless } from '../helpers/headless';
-import { TEST_PIN, startHeadless } from '../helpers/headless';
 import { tempDir } from '../helpers/temp-dir';
 
-const STATIC_DIR = join(process.cwd(), 'out', 'renderer');
 const FIXTURES = join(process.cwd(), 'tests', 'fixtures', 'seed');
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('browser: setup import', () => {
   const dir = tempDir('vigil-e2e-import-');
-  let browser: Browser;
   let vendor: Server;
   let seedFile = '';
   let app: Headless;
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(join(STATIC_DIR, 'index.html'))) {
-      throw new Error('out/renderer is not built: run `npm run test:e2e` (it builds first)');
-    }
     vendor = createServer((req, res) => {
       req.resume();
       res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"errors":[]}');
@@ -45,24 +40,15 @@ describe.skipIf(!chromiumPath)('browser: setup import', () => {
       seedFile,
       readFileSync(join(FIXTURES, 'config.json'), 'utf8').replace(/https?:\/\/[^/"]+/g, local),
     );
-    browser = await launchChromium(chromiumPath!);
   });
   afterAll(async () => {
-    await browser?.close();
     await new Promise<void>((resolve) => (vendor ? vendor.close(() => resolve()) : resolve()));
     dir.remove();
   });
+  useConsole(chromiumPath!, (opened) => ({ app, page } = opened));
   beforeEach(async () => {
-    app = await startHeadless({ staticDir: STATIC_DIR });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(app.url);
-    await page.getByTestId('login-pin').fill(TEST_PIN);
-    await page.getByTestId('login-submit').click();
+    await login(page, app.url);
     await page.getByTestId('setup-import').click();
-  });
-  afterEach(async () => {
-    await page?.close();
-    await app?.stop();
   });
 
   it('imports the scripts config, lists what it left out, and continues to the console', async () => {

@@ -5,21 +5,17 @@
  * connection, sees the token reported as set but never sent back, polls,
  * edits and removes it; and configures a webhook source with a mapping.
  */
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { SourceView } from '../../shared/ipc/contract';
-import { findChromium, launchChromium, screenshotPath } from '../helpers/browser';
+import { findChromium, screenshotPath } from '../helpers/browser';
+import { openView, useConsole } from '../helpers/console-page';
 import type { Headless } from '../helpers/headless';
-import { TEST_PIN, startHeadless } from '../helpers/headless';
+import { listenLocal } from '../helpers/local-server';
 
-const STATIC_DIR = join(process.cwd(), 'out', 'renderer');
 const chromiumPath = findChromium();
 
 const S1_TOKEN = 's1-token-Zq8vN3kR5tW2yL7p';
@@ -37,7 +33,7 @@ interface FakeConsole {
  */
 async function startFakeSentinelOne(token: string): Promise<FakeConsole> {
   const requests: FakeConsole['requests'] = [];
-  const server: Server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     requests.push({ path, authorization: req.headers.authorization });
     const send = (status: number, body: unknown): void => {
@@ -53,19 +49,8 @@ async function startFakeSentinelOne(token: string): Promise<FakeConsole> {
     }
     return send(200, { data: [], pagination: { nextCursor: null, totalItems: 0 } });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${String(port)}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
+  const { url, close } = await listenLocal(server);
+  return { url, requests, close };
 }
 
 interface RpcAnswer<T> {
@@ -74,39 +59,19 @@ interface RpcAnswer<T> {
 }
 
 describe.skipIf(!chromiumPath)('browser: sources', () => {
-  let browser: Browser;
   let app: Headless;
   let page: Page;
   let s1: FakeConsole;
 
-  beforeAll(async () => {
-    if (!existsSync(join(STATIC_DIR, 'index.html'))) {
-      throw new Error('out/renderer is not built: run `npm run test:e2e` (it builds first)');
-    }
-    browser = await launchChromium(chromiumPath!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     s1 = await startFakeSentinelOne(S1_TOKEN);
-    app = await startHeadless({ staticDir: STATIC_DIR });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   });
   afterEach(async () => {
-    await page?.close();
-    await app?.stop();
     await s1?.close();
   });
+  useConsole(chromiumPath!, (opened) => ({ app, page } = opened));
 
-  async function openSources(): Promise<void> {
-    await page.goto(app.url);
-    await page.getByTestId('login-pin').fill(TEST_PIN);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('setup-skip').click();
-    await page.getByTestId('nav-sources').click();
-    await expect.poll(() => page.getByTestId('view-title').textContent()).toBe('Sources');
-  }
+  const openSources = (): Promise<void> => openView(page, app.url, 'sources', 'Sources');
 
   // A string expression: this file is typed without the DOM library.
   const activeTestId = (): Promise<string | null> =>

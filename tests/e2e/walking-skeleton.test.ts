@@ -3,41 +3,20 @@
  * shell on a temp data dir: PIN login, first-run setup, a webhook alert
  * appearing live, the detail pane, acknowledging, and the demo feed.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-
-import { findChromium, launchChromium, screenshotPath } from '../helpers/browser';
+import { findChromium, screenshotPath } from '../helpers/browser';
+import { postAlert, skipSetup, useConsole } from '../helpers/console-page';
 import type { Headless } from '../helpers/headless';
-import { TEST_PIN, TEST_WEBHOOK_TOKEN, startHeadless } from '../helpers/headless';
+import { TEST_PIN } from '../helpers/headless';
 
-const STATIC_DIR = join(process.cwd(), 'out', 'renderer');
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('browser: walking skeleton', () => {
-  let browser: Browser;
   let app: Headless;
   let page: Page;
-
-  beforeAll(async () => {
-    if (!existsSync(join(STATIC_DIR, 'index.html'))) {
-      throw new Error('out/renderer is not built: run `npm run test:e2e` (it builds first)');
-    }
-    browser = await launchChromium(chromiumPath!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    app = await startHeadless({ staticDir: STATIC_DIR });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  });
-  afterEach(async () => {
-    await page?.close();
-    await app?.stop();
-  });
+  useConsole(chromiumPath!, (opened) => ({ app, page } = opened));
 
   async function login(): Promise<void> {
     await page.goto(app.url);
@@ -48,23 +27,13 @@ describe.skipIf(!chromiumPath)('browser: walking skeleton', () => {
     await page.getByTestId('login-submit').click();
   }
 
-  async function postAlert(alert: Record<string, unknown>): Promise<string> {
-    const res = await fetch(`${app.webhookUrl}/api/alert`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TEST_WEBHOOK_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(alert),
-    });
-    expect(res.status).toBe(202);
-    return ((await res.json()) as { incidentId: string }).incidentId;
-  }
-
   it('logs in, shows a posted alert live within 2 s, and opens its detail', async () => {
     await login();
-    await page.getByTestId('setup-skip').click();
+    await skipSetup(page);
     await page.getByTestId('incident-list').waitFor();
     await page.screenshot({ path: screenshotPath('incidents-empty') });
 
-    const id = await postAlert({
+    const id = await postAlert(app, {
       ip: '203.0.113.50',
       type: 'ssh_bruteforce',
       severity: 'critical',

@@ -5,22 +5,19 @@
  * gateway when it changes; once the phone "scans" it the page says Linked,
  * and a group picked from the phone's groups becomes the channel's target.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 
 import jsQR from 'jsqr';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { WhatsAppChannelConfig } from '../../shared/config';
-import { findChromium, launchChromium, screenshotPath } from '../helpers/browser';
+import { findChromium, screenshotPath } from '../helpers/browser';
+import { openView, useConsole } from '../helpers/console-page';
 import type { FakeWhatsAppGateway } from '../helpers/fake-whatsapp-gateway';
 import { fixtureGroups, startFakeWhatsAppGateway } from '../helpers/fake-whatsapp-gateway';
 import type { Headless } from '../helpers/headless';
-import { TEST_PIN, startHeadless } from '../helpers/headless';
 
-const STATIC_DIR = join(process.cwd(), 'out', 'renderer');
 const chromiumPath = findChromium();
 const API_KEY = 'gw-key-Hs82Kd0Pq3Lm';
 
@@ -93,25 +90,21 @@ async function readQr(element: Locator): Promise<string | null> {
 }
 
 describe.skipIf(!chromiumPath)('browser: WhatsApp', () => {
-  let browser: Browser;
   let app: Headless;
   let page: Page;
   let gateway: FakeWhatsAppGateway;
 
-  beforeAll(async () => {
-    if (!existsSync(join(STATIC_DIR, 'index.html'))) {
-      throw new Error('out/renderer is not built: run `npm run test:e2e` (it builds first)');
-    }
-    browser = await launchChromium(chromiumPath!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     // QRs change only when the test says so, so the one on screen can be compared.
     gateway = await startFakeWhatsAppGateway({ apiKey: API_KEY, qrRotateMs: 10 * 60_000 });
-    app = await startHeadless({
-      staticDir: STATIC_DIR,
+  });
+  afterEach(async () => {
+    await gateway?.close();
+  });
+  useConsole(
+    chromiumPath!,
+    (opened) => ({ app, page } = opened),
+    () => ({
       config: {
         channels: [
           {
@@ -125,23 +118,10 @@ describe.skipIf(!chromiumPath)('browser: WhatsApp', () => {
           },
         ],
       },
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  });
-  afterEach(async () => {
-    await page?.close();
-    await app?.stop();
-    await gateway?.close();
-  });
+    }),
+  );
 
-  async function openWhatsApp(): Promise<void> {
-    await page.goto(app.url);
-    await page.getByTestId('login-pin').fill(TEST_PIN);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('setup-skip').click();
-    await page.getByTestId('nav-whatsapp').click();
-    await expect.poll(() => page.getByTestId('view-title').textContent()).toBe('WhatsApp');
-  }
+  const openWhatsApp = (): Promise<void> => openView(page, app.url, 'whatsapp', 'WhatsApp');
 
   const stored = () => app.core.config.get().channels.find((c) => c.id === 'wa') as WhatsAppChannelConfig;
 

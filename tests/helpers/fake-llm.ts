@@ -11,11 +11,11 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Entities } from '../../shared/domain';
+import { listenLocal } from './local-server';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'openai');
 
@@ -272,11 +272,10 @@ export async function startFakeLlm(
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const local = await listenLocal(server);
 
   const fake: FakeLlm = {
-    url: `http://127.0.0.1:${String(port)}/v1`,
+    url: `${local.url}/v1`,
     requests: [],
     queue: [],
     defaultReply: options.defaultReply ?? { kind: 'answer', content: triageAnswer() },
@@ -302,8 +301,7 @@ export async function startFakeLlm(
     close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
+      return local.close();
     },
   };
   return fake;

@@ -16,11 +16,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listenLocal } from './local-server';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'whatsapp');
 
@@ -201,21 +201,6 @@ function readBody(req: IncomingMessage): Promise<unknown> {
   });
 }
 
-async function listen(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${String(port)}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
-}
-
 /** Starts the fake gateway on 127.0.0.1 with an ephemeral port. */
 export async function startFakeWhatsAppGateway(
   options: {
@@ -370,7 +355,7 @@ export async function startFakeWhatsAppGateway(
       if (!res.headersSent) respond(res, record, 500, JSON.stringify({ error: 'fake crashed' }));
     });
   });
-  const { url, close } = await listen(server);
+  const { url, close } = await listenLocal(server);
 
   const need = (name: string): SessionState => {
     const s = sessions.get(name);
@@ -487,7 +472,7 @@ export async function startFakeCloudApi(options: {
       if (!res.headersSent) respond(res, record, 500, JSON.stringify(cloudError('fake crashed', 1)));
     });
   });
-  const { url, close } = await listen(server);
+  const { url, close } = await listenLocal(server);
   return {
     root: `${url}/v21.0`,
     requests,

@@ -36,6 +36,7 @@ import { promptText, startFakeLlm, stubMasker, triageAnswer } from '../helpers/f
 import type { Headless } from '../helpers/headless';
 import { TEST_WEBHOOK_TOKEN, openEventStream, startHeadless } from '../helpers/headless';
 import { memoryDb } from '../helpers/test-db';
+import { normalizedFixture } from '../helpers/incidents';
 
 const API_KEY = 'sk-test-analyst-key-0123456789abcdef';
 
@@ -105,20 +106,14 @@ describe('the analyst’s LLM client against an OpenAI-compatible server', () =>
         route: '/api/alert',
         body: '{"target":"web-01.corp.example.com"}',
         via: 'webhook',
-        incident: {
+        incident: normalizedFixture({
           fingerprint: `fp-${String(++n)}`,
-          vendorId: null,
-          consoleUrl: null,
           title: 'Brute force on web-01.corp.example.com',
           description: 'sshd: failed password',
           severity: 'high',
           category: 'auth',
-          mitre: { tactics: [], techniques: [] },
           entities: { ...emptyEntities(), hosts: ['web-01.corp.example.com'] },
-          occurredAt: null,
-          vendorStatus: null,
-          tags: [],
-        },
+        }),
       });
       let analysis: Analysis | null = null;
       await vi.waitFor(

@@ -25,6 +25,7 @@ import { createEmailAdapter } from '../../electron/core/notify/channels/email';
 import { SourceError } from '../../electron/core/sources/source-error';
 import type { Headless } from '../helpers/headless';
 import { TEST_WEBHOOK_TOKEN, startHeadless } from '../helpers/headless';
+import { incidentFixture } from '../helpers/incidents';
 
 type ChannelInput = NonNullable<ConfigInput['channels']>[number];
 
@@ -150,28 +151,17 @@ function decodeWords(value: string): string {
     );
 }
 
-const incident: Incident = {
+const incident: Incident = incidentFixture({
   id: 'inc_mail',
-  fingerprint: 'fp',
-  source: { kind: 'webhook', id: 'api-alert', name: 'Webhook' },
-  vendorId: null,
-  consoleUrl: null,
   title: 'Payload <script>alert("x")</script> & friends',
   description: 'Suspicious <iframe src=//evil> in a mail',
   severity: 'high',
-  status: 'new',
   category: 'phishing',
   mitre: { tactics: [], techniques: ['T1566'] },
   entities: { ...emptyEntities(), hosts: ['mail-gw-01'] },
-  firstSeen: '2026-11-20T10:00:00.000Z',
-  lastSeen: '2026-11-20T10:00:00.000Z',
+  at: '2026-11-20T10:00:00.000Z',
   count: 3,
-  vendorStatus: null,
-  assignee: null,
-  tags: [],
-  createdAt: '2026-11-20T10:00:00.000Z',
-  updatedAt: '2026-11-20T10:00:00.000Z',
-};
+});
 
 const message: OutgoingMessage = {
   purpose: 'incident',

@@ -20,13 +20,13 @@ import { SourceError } from '../../electron/core/sources/source-error';
 import type { TelegramChannelConfig } from '../../shared/config';
 import { telegramChannelSchema } from '../../shared/config';
 import type { Incident } from '../../shared/domain';
-import { emptyEntities } from '../../shared/domain';
 import type { IncidentDetail, MethodResponse } from '../../shared/ipc/contract';
 import type { FakeBotApi } from '../fixtures/telegram/fake-bot-api';
 import { messageUpdate, startFakeBotApi, tgFixture } from '../fixtures/telegram/fake-bot-api';
 import type { Headless } from '../helpers/headless';
 import { TEST_WEBHOOK_TOKEN, startHeadless } from '../helpers/headless';
 import { tempDir } from '../helpers/temp-dir';
+import { beaconFixture } from '../helpers/incidents';
 
 async function until<T>(
   read: () => T | Promise<T>,
@@ -44,29 +44,13 @@ async function until<T>(
 }
 
 function incident(overrides: Partial<Incident> = {}): Incident {
-  return {
+  return beaconFixture({
     id: 'inc_0190000000000000aaaa0001',
     fingerprint: 'alert|x',
-    source: { kind: 'webhook', id: 'hook', name: 'Webhook' },
-    vendorId: null,
-    consoleUrl: null,
     title: 'Beacon <to> c2 & more',
-    description: 'beacon',
-    severity: 'high',
-    status: 'new',
-    category: 'c2',
-    mitre: { tactics: [], techniques: [] },
-    entities: { ...emptyEntities(), hosts: ['ws-9'] },
-    firstSeen: '2026-01-01T10:00:00.000Z',
-    lastSeen: '2026-01-01T10:00:00.000Z',
-    count: 1,
-    vendorStatus: null,
-    assignee: null,
-    tags: [],
-    createdAt: '2026-01-01T10:00:00.000Z',
-    updatedAt: '2026-01-01T10:00:00.000Z',
+    at: '2026-01-01T10:00:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 describe('telegram adapter against a fake Bot API', () => {

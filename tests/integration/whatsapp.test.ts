@@ -29,6 +29,7 @@ import {
 } from '../helpers/fake-whatsapp-gateway';
 import type { EventStream, Headless } from '../helpers/headless';
 import { TEST_WEBHOOK_TOKEN, openEventStream, startHeadless } from '../helpers/headless';
+import { incidentFixture } from '../helpers/incidents';
 
 const API_KEY = 'gw-key-5Qm2Xv9Lr7Tb';
 const ACCESS_TOKEN = 'EAAG-test-token-8Hn3Kd6Wq1Zs';
@@ -652,8 +653,7 @@ describe('WhatsApp delivery', () => {
 
 describe('WhatsApp adapter', () => {
   const now = '2026-03-02T08:15:30.000Z';
-  const incident: Incident = {
-    id: 'inc_1',
+  const incident: Incident = incidentFixture({
     fingerprint: 'x',
     source: { kind: 'sentinelone', id: 's1', name: 'SentinelOne' },
     vendorId: 'T-1',
@@ -663,7 +663,6 @@ describe('WhatsApp adapter', () => {
     severity: 'high',
     status: 'false_positive',
     category: 'credential_access',
-    mitre: { tactics: [], techniques: [] },
     entities: {
       hosts: ['WS-1', 'WS-2', 'WS-3', 'WS-4'],
       users: ['CORP\\alice'],
@@ -673,15 +672,11 @@ describe('WhatsApp adapter', () => {
       urls: [],
       domains: [],
     },
+    at: now,
     firstSeen: '2026-03-02T08:00:00.000Z',
-    lastSeen: now,
     count: 40,
-    vendorStatus: null,
     assignee: 'bob',
-    tags: [],
-    createdAt: now,
-    updatedAt: now,
-  };
+  });
   const event = (n: number, size: number): RawEvent => ({
     id: `ev${String(n)}`,
     receivedAt: now,

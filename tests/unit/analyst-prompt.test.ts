@@ -13,6 +13,7 @@ import { LlmError, chatWithRetries, retryAfterMs, toLlmError } from '../../elect
 import type { Masker } from '../../electron/core/ai/prompt';
 import { EVENT_CHARS, PROMPT_EVENTS, SYSTEM_PROMPT, buildPrompt } from '../../electron/core/ai/prompt';
 import { stubMasker, triageAnswer } from '../helpers/fake-llm';
+import { incidentFixture } from '../helpers/incidents';
 
 const SETTINGS: LlmSettings = {
   baseUrl: 'http://127.0.0.1:9/v1',
@@ -29,29 +30,17 @@ function incident(overrides: Partial<Incident> = {}): Incident {
     ips: ['10.20.30.40'],
     files: [{ path: 'C:\\Users\\j.doe\\AppData\\Local\\Temp\\mimikatz.exe', sha256: 'ab'.repeat(32) }],
   };
-  return {
-    id: 'inc_1',
+  return incidentFixture({
     fingerprint: 'alert|x',
     source: { kind: 'webhook', id: 'w', name: 'Webhook' },
-    vendorId: null,
-    consoleUrl: null,
     title: 'Mimikatz on WS-FIN-014.corp.example.com',
     description: 'CORP\\j.doe ran C:\\Users\\j.doe\\AppData\\Local\\Temp\\mimikatz.exe from 10.20.30.40',
     severity: 'high',
-    status: 'new',
     category: 'credential_access',
     mitre: { tactics: ['Credential Access'], techniques: ['T1003'] },
     entities,
-    firstSeen: '2026-01-01T00:00:00.000Z',
-    lastSeen: '2026-01-01T00:00:00.000Z',
-    count: 1,
-    vendorStatus: null,
-    assignee: null,
-    tags: [],
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 function rawEvent(index: number, body: string): RawEvent {

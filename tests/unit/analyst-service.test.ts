@@ -11,21 +11,15 @@ import type { ConfigInput } from '../../shared/config';
 import { parseConfig } from '../../shared/config';
 import type { Severity } from '../../shared/domain';
 import { emptyEntities } from '../../shared/domain';
-import type { EventName } from '../../shared/ipc/contract';
 import { AnalystService, budgetMessage } from '../../electron/core/ai/analyst-service';
 import type { ChatRequest, ChatResult, LlmClient, LlmSettings } from '../../electron/core/ai/llm-client';
 import { LlmError } from '../../electron/core/ai/llm-client';
 import { ManualClock } from '../../electron/core/clock';
 import { createAnalysesRepo } from '../../electron/core/db/repos/analyses-repo';
-import { createIncidentsRepo } from '../../electron/core/db/repos/incidents-repo';
-import { createRawEventsRepo } from '../../electron/core/db/repos/raw-events-repo';
-import { createTimelineRepo } from '../../electron/core/db/repos/timeline-repo';
-import { EventBus } from '../../electron/core/event-bus';
-import { createIdGenerator } from '../../electron/core/ids';
-import { Ingestor } from '../../electron/core/ingest/ingestor';
 import { LogSink, createLogger } from '../../electron/core/logger';
 import { stubMasker, triageAnswer } from '../helpers/fake-llm';
-import { memoryDb } from '../helpers/test-db';
+import { memoryIngestor } from '../helpers/test-db';
+import { normalizedFixture } from '../helpers/incidents';
 
 const API_KEY = 'sk-unit-secret-key-0123456789';
 const HOST = 'WS-FIN-014.corp.example.com';
@@ -87,25 +81,8 @@ afterEach(async () => {
 });
 
 function setup(ai: NonNullable<ConfigInput['ai']> = {}) {
-  const db = memoryDb();
   const clock = new ManualClock(Date.parse('2026-03-01T10:00:00Z'));
-  const bus = new EventBus();
-  const pushed: { name: EventName; payload: unknown }[] = [];
-  bus.on((name, payload) => pushed.push({ name, payload }));
-  const repos = {
-    incidents: createIncidentsRepo(db),
-    rawEvents: createRawEventsRepo(db),
-    timeline: createTimelineRepo(db),
-  };
-  const ingestor = new Ingestor({
-    db,
-    ...repos,
-    ids: createIdGenerator(clock),
-    clock,
-    bus,
-    dedupWindowSec: () => 3600,
-    onCountsChanged: () => undefined,
-  });
+  const { db, bus, pushed, repos, ingestor } = memoryIngestor({ clock, dedupWindowSec: 3600 });
   const state = {
     config: parseConfig({ ai: { enabled: true, apiKey: API_KEY, minSeverity: 'medium', ...ai } }),
   };
@@ -140,20 +117,15 @@ function setup(ai: NonNullable<ConfigInput['ai']> = {}) {
       route: '/api/alert',
       body: JSON.stringify({ target: HOST, user: 'CORP\\j.doe', cmd: `psexec \\\\${HOST} cmd` }),
       via: 'webhook',
-      incident: {
+      incident: normalizedFixture({
         fingerprint,
-        vendorId: null,
-        consoleUrl: null,
         title: `Mimikatz on ${HOST}`,
         description: 'CORP\\j.doe ran mimikatz',
         severity,
         category: 'credential_access',
         mitre: { tactics: [], techniques: ['T1003'] },
         entities: { ...emptyEntities(), hosts: [HOST], users: ['CORP\\j.doe'] },
-        occurredAt: null,
-        vendorStatus: null,
-        tags: [],
-      },
+      }),
     });
     return result.incidentId!;
   };

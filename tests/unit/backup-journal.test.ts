@@ -10,20 +10,12 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { BackupService } from '../../electron/core/backup/backup-service';
-import { ManualClock } from '../../electron/core/clock';
 import { openDatabase } from '../../electron/core/db/database';
-import { createIncidentsRepo } from '../../electron/core/db/repos/incidents-repo';
-import { createRawEventsRepo } from '../../electron/core/db/repos/raw-events-repo';
-import { createTimelineRepo } from '../../electron/core/db/repos/timeline-repo';
-import { EventBus } from '../../electron/core/event-bus';
-import { createIdGenerator } from '../../electron/core/ids';
 import type { IngestInput } from '../../electron/core/ingest/ingestor';
-import { Ingestor } from '../../electron/core/ingest/ingestor';
 import { LogSink, createLogger } from '../../electron/core/logger';
 import { parseConfig } from '../../shared/config';
-import { emptyEntities } from '../../shared/domain';
-import { tempDir } from '../helpers/temp-dir';
+import { backupHarness } from '../helpers/backup-harness';
+import { normalizedFixture } from '../helpers/incidents';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -43,39 +35,14 @@ interface StoredLine {
 }
 
 function setup(options: { start?: string; retentionDays?: number } = {}) {
-  const dir = tempDir('vigil-backup-');
-  cleanups.push(dir.remove);
-  const clock = new ManualClock(Date.parse(options.start ?? '2026-03-10T23:00:00Z'));
-  const db = openDatabase(join(dir.path, 'vigil.db'));
-  cleanups.push(() => {
-    db.close();
-  });
-  const config = parseConfig({ backup: { retentionDays: options.retentionDays ?? 30 } });
-  const logger = createLogger(new LogSink({ dir: join(dir.path, 'logs') }), 'test', () => clock.now());
-  const bus = new EventBus();
-  const incidents = createIncidentsRepo(db);
-  const backup = new BackupService({
-    db,
-    bus,
-    config: { get: () => config, onChange: () => () => undefined },
-    clock,
-    logger,
-    dir: join(dir.path, 'backup'),
-    openDatabase: (file) => openDatabase(file),
-    counts: () => incidents.counts(),
-  });
-  cleanups.push(() => backup.stop());
-  const ingestor = new Ingestor({
-    db,
-    incidents,
-    rawEvents: createRawEventsRepo(db),
-    timeline: createTimelineRepo(db),
-    ids: createIdGenerator(clock),
-    clock,
-    bus,
-    dedupWindowSec: () => 3600,
-    onCountsChanged: () => undefined,
-    onCommitted: (events) => backup.recordEvents(events),
+  const { dir, clock, db, backup, ingestor } = backupHarness({
+    prefix: 'vigil-backup-',
+    start: options.start ?? '2026-03-10T23:00:00Z',
+    config: parseConfig({ backup: { retentionDays: options.retentionDays ?? 30 } }),
+    cleanups,
+    logger: ({ dir, clock }) =>
+      createLogger(new LogSink({ dir: join(dir, 'logs') }), 'test', () => clock.now()),
+    service: { openDatabase: (file) => openDatabase(file) },
   });
   let n = 0;
   const input = (dedupKey: string | null = null): IngestInput => {
@@ -85,24 +52,15 @@ function setup(options: { start?: string; retentionDays?: number } = {}) {
       route: '/api/alert',
       body: JSON.stringify({ n, text: 'line\nbreak "quoted" ünïcode' }),
       dedupKey,
-      incident: {
+      incident: normalizedFixture({
         fingerprint: `fp-${String(n)}`,
-        vendorId: null,
-        consoleUrl: null,
         title: `Alert ${String(n)}`,
-        description: 'd',
         severity: 'high',
-        category: null,
-        mitre: { tactics: [], techniques: [] },
-        entities: emptyEntities(),
-        occurredAt: null,
-        vendorStatus: null,
-        tags: [],
-      },
+      }),
       via: 'webhook',
     };
   };
-  const eventsDir = join(dir.path, 'backup', 'events');
+  const eventsDir = join(dir, 'backup', 'events');
   /** Every raw event in the database, as the day files must hold it. */
   const stored = (day: string): StoredLine[] =>
     db
@@ -112,7 +70,7 @@ function setup(options: { start?: string; retentionDays?: number } = {}) {
            FROM raw_events WHERE substr(received_at, 1, 10) = ? ORDER BY id`,
       )
       .all(day);
-  return { dir: dir.path, eventsDir, clock, db, backup, ingestor, input, stored };
+  return { dir, eventsDir, clock, db, backup, ingestor, input, stored };
 }
 
 function parseLines(text: string): StoredLine[] {

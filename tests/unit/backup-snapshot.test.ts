@@ -12,20 +12,11 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { nextLocalHour } from '../../electron/core/backup/backup-files';
-import { BackupService } from '../../electron/core/backup/backup-service';
-import { ManualClock } from '../../electron/core/clock';
 import type { Db } from '../../electron/core/db/database';
-import { openDatabase } from '../../electron/core/db/database';
 import type { Migration } from '../../electron/core/db/migrations';
 import { latestVersion, runMigrations } from '../../electron/core/db/migrations';
 import { migrations as appMigrations } from '../../electron/core/db/migrations/index';
-import { createIncidentsRepo } from '../../electron/core/db/repos/incidents-repo';
-import { createRawEventsRepo } from '../../electron/core/db/repos/raw-events-repo';
 import { createSourceStatesRepo } from '../../electron/core/db/repos/source-states-repo';
-import { createTimelineRepo } from '../../electron/core/db/repos/timeline-repo';
-import { EventBus } from '../../electron/core/event-bus';
-import { createIdGenerator } from '../../electron/core/ids';
-import { Ingestor } from '../../electron/core/ingest/ingestor';
 import { silentLogger } from '../../electron/core/logger';
 import type { Config } from '../../shared/config';
 import { parseConfig } from '../../shared/config';
@@ -33,7 +24,8 @@ import type { Status } from '../../shared/domain';
 import { emptyEntities } from '../../shared/domain';
 import type { EventName } from '../../shared/ipc/contract';
 import { ContractError } from '../../shared/ipc/result';
-import { tempDir } from '../helpers/temp-dir';
+import { backupHarness } from '../helpers/backup-harness';
+import { normalizedFixture } from '../helpers/incidents';
 
 /** The schema version this build creates; snapshots taken in these tests carry it. */
 const LATEST = latestVersion(appMigrations);
@@ -76,45 +68,21 @@ function setup(
     start?: string;
   } = {},
 ) {
-  const dir = tempDir('vigil-snapshot-');
-  cleanups.push(dir.remove);
-  const clock = new ManualClock(Date.parse(options.start ?? '2026-04-02T10:20:30Z'));
-  const db = openDatabase(join(dir.path, 'vigil.db'));
-  cleanups.push(() => {
-    db.close();
+  const { dir, clock, db, bus, incidents, timeline, backup, ingestor } = backupHarness({
+    prefix: 'vigil-snapshot-',
+    start: options.start ?? '2026-04-02T10:20:30Z',
+    config: parseConfig({ backup: options.config ?? {} }),
+    cleanups,
+    logger: () => silentLogger,
+    service: {
+      openDatabase: (file) => new Database(file),
+      ...(options.migrations ? { migrations: options.migrations } : {}),
+      ...(options.catchUpDelayMs !== undefined ? { catchUpDelayMs: options.catchUpDelayMs } : {}),
+    },
   });
-  const config = parseConfig({ backup: options.config ?? {} });
-  const bus = new EventBus();
   const pushed: { name: EventName; payload: unknown }[] = [];
   bus.on((name, payload) => pushed.push({ name, payload }));
-  const incidents = createIncidentsRepo(db);
-  const timeline = createTimelineRepo(db);
   const states = createSourceStatesRepo(db);
-  const backup = new BackupService({
-    db,
-    bus,
-    config: { get: () => config, onChange: () => () => undefined },
-    clock,
-    logger: silentLogger,
-    dir: join(dir.path, 'backup'),
-    openDatabase: (file) => new Database(file),
-    counts: () => incidents.counts(),
-    ...(options.migrations ? { migrations: options.migrations } : {}),
-    ...(options.catchUpDelayMs !== undefined ? { catchUpDelayMs: options.catchUpDelayMs } : {}),
-  });
-  cleanups.push(() => backup.stop());
-  const ingestor = new Ingestor({
-    db,
-    incidents,
-    rawEvents: createRawEventsRepo(db),
-    timeline,
-    ids: createIdGenerator(clock),
-    clock,
-    bus,
-    dedupWindowSec: () => 3600,
-    onCountsChanged: () => undefined,
-    onCommitted: (events) => backup.recordEvents(events),
-  });
   let n = 0;
   const addIncident = (): string => {
     n += 1;
@@ -123,20 +91,11 @@ function setup(
       source: { kind: 'webhook', id: 'api-alert', name: 'Webhook' },
       route: '/api/alert',
       body: JSON.stringify({ n }),
-      incident: {
+      incident: normalizedFixture({
         fingerprint: `fp-${String(n)}`,
-        vendorId: null,
-        consoleUrl: null,
         title: `Alert ${String(n)}`,
-        description: 'd',
-        severity: 'medium',
-        category: null,
-        mitre: { tactics: [], techniques: [] },
         entities: { ...emptyEntities(), hosts: [`host-${String(n)}`] },
-        occurredAt: null,
-        vendorStatus: null,
-        tags: [],
-      },
+      }),
       via: 'webhook',
     }).incidentId!;
   };
@@ -152,14 +111,14 @@ function setup(
       detail: `${incident.status} -> ${status}`,
     });
   };
-  const dbDir = join(dir.path, 'backup', 'db');
+  const dbDir = join(dir, 'backup', 'db');
   const progress = (operation: 'backup' | 'restore') =>
     pushed
       .filter((e) => e.name === 'backup.progress')
       .map((e) => e.payload as { operation: string; percent: number; message: string })
       .filter((p) => p.operation === operation);
   return {
-    dir: dir.path,
+    dir,
     dbDir,
     clock,
     db,

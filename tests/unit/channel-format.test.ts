@@ -23,15 +23,15 @@ import type { OutgoingMessage } from '../../electron/core/notify/channel-adapter
 import { mattermostChannelSchema } from '../../shared/config';
 import type { Analysis, Incident, RawEvent, Severity } from '../../shared/domain';
 import { SEVERITIES, emptyEntities } from '../../shared/domain';
+import { incidentFixture } from '../helpers/incidents';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 type Json = Record<string, unknown>;
 const fixture = (path: string) => JSON.parse(readFileSync(join(FIXTURES, path), 'utf8')) as Json;
 
 function incident(overrides: Partial<Incident> = {}): Incident {
-  return {
+  return incidentFixture({
     id: 'inc_01',
-    fingerprint: 'fp',
     source: { kind: 'sentinelone', id: 's1', name: 'S1 prod' },
     vendorId: '123',
     consoleUrl: 'https://s1.example.com/incidents/123',
@@ -42,16 +42,12 @@ function incident(overrides: Partial<Incident> = {}): Incident {
     category: 'malware',
     mitre: { tactics: ['TA0006'], techniques: ['T1003.001'] },
     entities: { ...emptyEntities(), hosts: ['WS-FIN-014'], users: ['CORP\\alice'] },
-    firstSeen: '2026-11-20T10:00:00.000Z',
+    at: '2026-11-20T10:00:00.000Z',
     lastSeen: '2026-11-20T10:05:30.000Z',
     count: 7,
-    vendorStatus: null,
-    assignee: null,
-    tags: [],
-    createdAt: '2026-11-20T10:00:00.000Z',
     updatedAt: '2026-11-20T10:05:30.000Z',
     ...overrides,
-  };
+  });
 }
 
 function events(n: number): RawEvent[] {

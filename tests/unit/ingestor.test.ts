@@ -9,27 +9,15 @@ import { createTimelineRepo } from '../../electron/core/db/repos/timeline-repo';
 import { EventBus } from '../../electron/core/event-bus';
 import { createIdGenerator } from '../../electron/core/ids';
 import { emptyEntities } from '../../shared/domain';
-import { memoryDb } from '../helpers/test-db';
+import { memoryDb, memoryIngestor } from '../helpers/test-db';
+import { normalizedFixture } from '../helpers/incidents';
 
 function setup(windowSec = 600) {
-  const db = memoryDb();
   const clock = new ManualClock();
-  const bus = new EventBus();
-  const pushed: { name: string; payload: unknown }[] = [];
-  bus.on((name, payload) => pushed.push({ name, payload }));
   let countPushes = 0;
-  const repos = {
-    incidents: createIncidentsRepo(db),
-    rawEvents: createRawEventsRepo(db),
-    timeline: createTimelineRepo(db),
-  };
-  const ingestor = new Ingestor({
-    db,
-    ...repos,
-    ids: createIdGenerator(clock),
+  const { db, pushed, repos, ingestor } = memoryIngestor({
     clock,
-    bus,
-    dedupWindowSec: () => windowSec,
+    dedupWindowSec: windowSec,
     onCountsChanged: () => countPushes++,
   });
   return { db, clock, ingestor, pushed, repos, counts: () => countPushes };
@@ -38,21 +26,12 @@ function setup(windowSec = 600) {
 const source = { kind: 'webhook' as const, id: 'api-alert', name: 'Webhook' };
 
 function normalized(overrides: Partial<NormalizedIncident> = {}): NormalizedIncident {
-  return {
-    fingerprint: 'fp',
-    vendorId: null,
-    consoleUrl: null,
+  return normalizedFixture({
     title: 'SSH brute force',
-    description: 'd',
-    severity: 'medium',
     category: 'auth',
-    mitre: { tactics: [], techniques: [] },
     entities: { ...emptyEntities(), hosts: ['web-01'] },
-    occurredAt: null,
-    vendorStatus: null,
-    tags: [],
     ...overrides,
-  };
+  });
 }
 
 describe('ingestor', () => {

@@ -8,32 +8,19 @@ import { createRawEventsRepo } from '../../electron/core/db/repos/raw-events-rep
 import { createSourceStatesRepo } from '../../electron/core/db/repos/source-states-repo';
 import { createTimelineRepo } from '../../electron/core/db/repos/timeline-repo';
 import { memoryDb } from '../helpers/test-db';
+import { incidentFixture } from '../helpers/incidents';
 
 function incident(n: number, overrides: Partial<Incident> = {}): Incident {
-  const at = new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
-  return {
+  return incidentFixture({
     id: `inc_${String(n).padStart(4, '0')}`,
     fingerprint: `fp-${n}`,
-    source: { kind: 'webhook', id: 'api-alert', name: 'Webhook' },
-    vendorId: null,
-    consoleUrl: null,
     title: `Incident ${n}`,
-    description: 'd',
-    severity: 'medium',
-    status: 'new',
-    category: null,
     mitre: { tactics: ['TA0001'], techniques: [] },
     entities: { ...emptyEntities(), hosts: [`host-${n}`], files: [{ path: 'C:\\x.exe', sha256: 'ab' }] },
-    firstSeen: at,
-    lastSeen: at,
-    count: 1,
-    vendorStatus: null,
-    assignee: null,
     tags: ['t'],
-    createdAt: at,
-    updatedAt: at,
+    at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
     ...overrides,
-  };
+  });
 }
 
 describe('incidents repo', () => {

@@ -5,34 +5,21 @@ import type { ConfigInput } from '../../shared/config';
 import { parseConfig } from '../../shared/config';
 import type { Incident, Severity } from '../../shared/domain';
 import { emptyEntities } from '../../shared/domain';
+import { incidentFixture } from '../helpers/incidents';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 
 function incident(severity: Severity, overrides: Partial<Incident> = {}): Incident {
-  const at = new Date(NOW).toISOString();
-  return {
-    id: 'inc_1',
-    fingerprint: 'fp',
+  return incidentFixture({
     source: { kind: 'sentinelone', id: 's1', name: 'S1' },
-    vendorId: null,
-    consoleUrl: null,
     title: 'Mimikatz on WS-7',
     description: '',
     severity,
-    status: 'new',
     category: 'Credential Access',
-    mitre: { tactics: [], techniques: [] },
     entities: { ...emptyEntities(), hosts: ['ws-7.corp.example'] },
-    firstSeen: at,
-    lastSeen: at,
-    count: 1,
-    vendorStatus: null,
-    assignee: null,
-    tags: [],
-    createdAt: at,
-    updatedAt: at,
+    at: new Date(NOW).toISOString(),
     ...overrides,
-  };
+  });
 }
 
 const channels: ConfigInput['channels'] = [

@@ -33,6 +33,7 @@ import type { Json, TgChatInfo, TgPerson } from '../fixtures/telegram/fake-bot-a
 import { callbackUpdate, membershipUpdate, messageUpdate } from '../fixtures/telegram/fake-bot-api';
 import { tempDir } from '../helpers/temp-dir';
 import { memoryDb } from '../helpers/test-db';
+import { beaconFixture } from '../helpers/incidents';
 
 const BOT_ID = 7000001;
 const ADMIN: TgChatInfo = { id: 900, type: 'private' };
@@ -113,29 +114,12 @@ afterEach(async () => {
 });
 
 function incident(id: string, overrides: Partial<Incident> = {}): Incident {
-  return {
+  return beaconFixture({
     id,
     fingerprint: `alert|${id}`,
-    source: { kind: 'webhook', id: 'hook', name: 'Webhook' },
-    vendorId: null,
-    consoleUrl: null,
     title: `c2 beacon ${id}`,
-    description: 'beacon',
-    severity: 'high',
-    status: 'new',
-    category: 'c2',
-    mitre: { tactics: [], techniques: [] },
-    entities: { ...emptyEntities(), hosts: ['ws-9'] },
-    firstSeen: '2026-01-01T00:00:00.000Z',
-    lastSeen: '2026-01-01T00:00:00.000Z',
-    count: 1,
-    vendorStatus: null,
-    assignee: null,
-    tags: [],
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 async function until(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {

@@ -18,31 +18,21 @@ import { tgUpdateSchema } from '../../electron/core/notify/telegram/updates';
 import type { Analysis, Incident, RawEvent, Status } from '../../shared/domain';
 import { emptyEntities } from '../../shared/domain';
 import { tgFixture } from '../fixtures/telegram/fake-bot-api';
+import { incidentFixture } from '../helpers/incidents';
 
 function incident(overrides: Partial<Incident> = {}): Incident {
-  return {
+  return incidentFixture({
     id: 'inc_019a2b3c4d5e0000deadbeef',
     fingerprint: 'alert|x',
     source: { kind: 'webhook', id: 'hook', name: 'Webhook <main>' },
-    vendorId: null,
-    consoleUrl: null,
     title: 'ransomware on fs-01',
     description: 'files encrypted',
     severity: 'critical',
-    status: 'new',
     category: 'ransomware',
-    mitre: { tactics: [], techniques: [] },
     entities: { ...emptyEntities(), hosts: ['fs-01'] },
-    firstSeen: '2026-01-01T21:30:05.000Z',
-    lastSeen: '2026-01-01T21:30:05.000Z',
-    count: 1,
-    vendorStatus: null,
-    assignee: null,
-    tags: [],
-    createdAt: '2026-01-01T21:30:05.000Z',
-    updatedAt: '2026-01-01T21:30:05.000Z',
+    at: '2026-01-01T21:30:05.000Z',
     ...overrides,
-  };
+  });
 }
 
 function event(n: number, body: unknown): RawEvent {
