@@ -11,6 +11,12 @@
  * text with sensitive values sprinkled in, about 10 MB in all. Each case
  * runs once to warm up, then five times; the table shows the median. Results
  * go to bench-results/sanitizer.json.
+ *
+ * Then the process-level families, each printed as a table and kept in
+ * bench-results/bench.json: webhook -> Telegram latency (bench-telegram.ts),
+ * webhook ingest against the headless shell and a bare-Node ceiling
+ * (bench-ingest.ts), and the incident list and idle RSS at 1M incidents
+ * (bench-list.ts), each checked against the hardening issue's targets.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -19,6 +25,9 @@ import { fileURLToPath } from 'node:url';
 
 import type { Entities } from '../shared/domain';
 import { Sanitizer, type PseudonymMap } from '../electron/core/sanitizer/sanitizer';
+import { benchIngest, type IngestBench } from './bench-ingest';
+import { benchList, type ListBench } from './bench-list';
+import { TARGETS } from './bench-load';
 import { benchWebhookToTelegram } from './bench-telegram';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -464,6 +473,100 @@ export function sanitizerBench(): BenchResult[] {
   return results;
 }
 
+/** Prints rows as an aligned table: the first column left-aligned, the others right-aligned. */
+function printRows(header: string[], rows: string[][], leftColumns = 1): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i < leftColumns ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+}
+
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+
+/** Ingest figures per server and load, then Vigil's saturation throughput against the ceiling. */
+function printIngest(ingest: IngestBench): void {
+  const rows = [ingest.vigil, ingest.ceiling].flatMap((server) =>
+    server.runs.map((r) => [
+      server === ingest.vigil ? 'Vigil headless shell' : 'bare Node ceiling',
+      r.mode,
+      String(r.requestsPerSec),
+      r.p50Ms.toFixed(1),
+      r.p99Ms.toFixed(1),
+      r.maxMs.toFixed(1),
+      String(r.errors),
+    ]),
+  );
+  printRows(['server', 'load', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'], rows, 2);
+  console.log(`\nVigil at saturation: ${(ingest.shareOfCeiling * 100).toFixed(1)}% of the ceiling`);
+  for (const server of [ingest.vigil, ingest.ceiling]) {
+    const reasons = server.runs.flatMap((r) => r.errorSamples);
+    if (reasons.length > 0) console.log(`  ${server.name} errors: ${[...new Set(reasons)].join('; ')}`);
+  }
+}
+
+function printList(list: ListBench): void {
+  printRows(
+    ['list() query, limit 100', 'matching', 'p50 ms', 'p95 ms'],
+    list.cases.map((c) => [c.name, c.total.toLocaleString('en'), c.p50Ms.toFixed(1), c.p95Ms.toFixed(1)]),
+  );
+}
+
+interface TargetRow {
+  name: string;
+  measured: string;
+  target: string;
+  status: string;
+}
+
+/** One row per target of the hardening issue; a target is met or MISSED, nothing in between. */
+function targetRows(ingest: IngestBench, list: ListBench): TargetRow[] {
+  const saturation = ingest.vigil.runs[0];
+  const fixedRate = ingest.vigil.runs.slice(1);
+  // p99 at saturation is queueing by construction; the target applies to the offered rates.
+  const worstP99 = Math.max(...fixedRate.map((r) => r.p99Ms));
+  const errors = ingest.vigil.runs.reduce((sum, r) => sum + r.errors, 0);
+  const worstP95 = Math.max(...list.cases.map((c) => c.p95Ms));
+  const slowest = list.cases.find((c) => c.p95Ms === worstP95);
+  return [
+    {
+      name: 'ingest throughput vs ceiling',
+      measured: `${(ingest.shareOfCeiling * 100).toFixed(1)}% (${saturation?.requestsPerSec ?? 0} req/s)`,
+      target: `>= ${TARGETS.ingestShareOfCeiling * 100}%`,
+      status: verdict(ingest.shareOfCeiling >= TARGETS.ingestShareOfCeiling),
+    },
+    {
+      name: 'ingest p99 at fixed rates',
+      measured: `${worstP99.toFixed(1)} ms (${fixedRate.map((r) => r.mode).join(', ')})`,
+      target: `< ${TARGETS.ingestP99Ms} ms`,
+      status: verdict(worstP99 < TARGETS.ingestP99Ms),
+    },
+    {
+      name: 'ingest answers other than 202',
+      measured: String(errors),
+      target: '0',
+      status: verdict(errors === 0),
+    },
+    {
+      name: `list p95 at ${list.incidents.toLocaleString('en')}`,
+      measured: `${worstP95.toFixed(1)} ms (worst: ${slowest?.name ?? '?'})`,
+      target: `< ${TARGETS.listP95Ms} ms`,
+      status: verdict(worstP95 < TARGETS.listP95Ms),
+    },
+    {
+      name: 'headless shell RSS, idle, 1M incidents',
+      measured: list.rssMb === null ? 'unreadable' : `${list.rssMb} MB`,
+      target: `< ${TARGETS.rssMb} MB`,
+      status: verdict(list.rssMb !== null && list.rssMb < TARGETS.rssMb),
+    },
+    { name: 'search at 1M', measured: `search: ${list.search}`, target: '-', status: '-' },
+  ];
+}
+
 function printTable(results: BenchResult[]): void {
   const rows = results.map((r) => [
     r.name,
@@ -483,6 +586,7 @@ function printTable(results: BenchResult[]): void {
 }
 
 async function main(): Promise<void> {
+  const started = performance.now();
   console.log('Sanitizer throughput (median of 5 after a warm-up)\n');
   const results = sanitizerBench();
   printTable(results);
@@ -490,6 +594,29 @@ async function main(): Promise<void> {
   const telegram = await benchWebhookToTelegram(100);
   console.log(
     `samples ${telegram.samples}   p50 ${telegram.p50Ms} ms   p95 ${telegram.p95Ms} ms   max ${telegram.maxMs} ms`,
+  );
+  console.log(
+    '\nWebhook ingest over loopback (server in a child process; 32 keep-alive connections; 10 s saturation, 5 s per fixed rate)\n',
+  );
+  const ingest = await benchIngest({
+    saturationMs: 10_000,
+    rates: [1000, 200],
+    rateMs: 5_000,
+    connections: 32,
+  });
+  console.log('');
+  printIngest(ingest);
+  console.log('\nIncident list at 1,000,000 incidents (in-process list(), 50 runs each after a warm-up)\n');
+  const list = await benchList(1_000_000, 50);
+  console.log('');
+  printList(list);
+  console.log(`\nseeded in ${list.seedSeconds} s, database ${list.dbMb} MB`);
+  console.log('\nTargets (hardening issue)\n');
+  const targets = targetRows(ingest, list);
+  printRows(
+    ['target', 'measured', 'goal', 'status'],
+    targets.map((t) => [t.name, t.measured, t.target, t.status]),
+    2,
   );
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, 'bench.json');
@@ -506,12 +633,17 @@ async function main(): Promise<void> {
         runs: RUNS,
         results,
         webhookToTelegram: telegram,
+        webhookIngest: ingest,
+        incidentList: list,
+        targets,
+        totalSeconds: Math.round((performance.now() - started) / 100) / 10,
       },
       null,
       2,
     ) + '\n',
   );
   console.log(`\nwritten ${file}`);
+  console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 // Run when started as a script; stay quiet when imported (a later bench table reuses the generator).
