@@ -4,14 +4,11 @@
  * server it measures), an HTTP load generator over a bounded pool of
  * keep-alive connections, percentiles, and the targets of the hardening issue.
  */
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export { ROOT, startChild } from './child-process';
+export type { ChildServer } from './child-process';
 
 /** Targets from the hardening issue, printed beside the figures. */
 export const TARGETS = {
@@ -20,61 +17,6 @@ export const TARGETS = {
   listP95Ms: 50,
   rssMb: 200,
 } as const;
-
-export interface ChildServer {
-  child: ChildProcessWithoutNullStreams;
-  output(): string;
-  /** Resolves with the first match of `pattern` in stdout+stderr, rejects after `timeoutMs`. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
-  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
-  stop(graceMs?: number): Promise<void>;
-}
-
-/** Runs `node --import tsx <script> ...args` from the repository root. */
-export function startChild(script: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildServer {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-  });
-  let output = '';
-  const listeners = new Set<() => void>();
-  const append = (d: Buffer) => {
-    // Only the start of the output matters (the printed URLs); keep memory bounded.
-    if (output.length < 64 * 1024) output += d.toString();
-    for (const listener of listeners) listener();
-  };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const waitFor = (pattern: RegExp, timeoutMs = 30_000) =>
-    new Promise<RegExpExecArray>((done, fail) => {
-      const check = () => {
-        const match = pattern.exec(output);
-        if (!match) return;
-        clearTimeout(timer);
-        listeners.delete(check);
-        done(match);
-      };
-      const timer = setTimeout(() => {
-        listeners.delete(check);
-        fail(new Error(`no ${String(pattern)} from ${script} within ${timeoutMs} ms:\n${output}`));
-      }, timeoutMs);
-      listeners.add(check);
-      check();
-    });
-  return {
-    child,
-    output: () => output,
-    waitFor,
-    async stop(graceMs = 10_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
 
 /** Resident set size of a live process in MB, from /proc (Linux). */
 export function rssMb(pid: number): number | null {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import TelegramServer from 'telegram-test-api';
 
 import { createCore, memoryBackend } from '../electron/core/index';
+import { percentile } from './bench-load';
 
 interface Emulator {
   config: { port: number; apiURL: string };
@@ -28,10 +29,6 @@ export interface LatencyResult {
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 export async function benchWebhookToTelegram(samples = 50): Promise<LatencyResult> {

@@ -14,6 +14,19 @@ import { severitySchema } from './domain';
  */
 export const secretValueSchema = z.string();
 
+/**
+ * A secret that is a URL (a webhook whose path is the credential): a literal
+ * must be http(s); references are checked when they resolve.
+ */
+export const secretUrlSchema = secretValueSchema.refine(
+  (value) =>
+    value === '' ||
+    /^\$\{\w+\}$/.test(value) ||
+    value.startsWith('secret:') ||
+    /^https?:\/\/[^/\s]+/i.test(value),
+  'must be an http(s) URL',
+);
+
 const idSchema = z
   .string()
   .min(1)
@@ -137,7 +150,7 @@ export const teamsChannelSchema = z
   .object({
     ...channelBase,
     kind: z.literal('teams'),
-    webhookUrl: secretValueSchema.optional(),
+    webhookUrl: secretUrlSchema.optional(),
     /** 'adaptive': a Workflows (Power Automate) webhook; 'legacy': an Office 365 connector card. */
     format: z.enum(['adaptive', 'legacy']).default('adaptive'),
   })
@@ -147,7 +160,7 @@ export const mattermostChannelSchema = z
   .object({
     ...channelBase,
     kind: z.literal('mattermost'),
-    webhookUrl: secretValueSchema.optional(),
+    webhookUrl: secretUrlSchema.optional(),
     channel: z.string().max(200).optional(),
     username: z.string().max(100).default('Vigil'),
     iconUrl: httpUrl.optional(),

@@ -44,6 +44,10 @@ describe('config', () => {
     expect(() => parseConfig({ sources: [{ id: 'x', kind: 'carbonblack', name: 'n' }] })).toThrow(
       /sources\.0\.kind/,
     );
+    const teams = (webhookUrl: string) => ({ channels: [{ id: 't', kind: 'teams', name: 'T', webhookUrl }] });
+    expect(() => parseConfig(teams('ftp://x'))).toThrow(/channels\.0\.webhookUrl: must be an http\(s\) URL/);
+    expect(() => parseConfig(teams('${TEAMS_URL}'))).not.toThrow();
+    expect(() => parseConfig(teams('https://example.webhook.office.com/abc'))).not.toThrow();
   });
 
   it('moves literal secrets into the encrypted store and keeps env references', () => {

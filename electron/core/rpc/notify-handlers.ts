@@ -116,18 +116,6 @@ export function createNotifyHandlers(deps: NotifyHandlerDeps): Pick<Handlers, No
         const kept = existing ? getPath(existing, path) : undefined;
         if ((given === undefined || given === '') && kept !== undefined) setPath(merged, path, kept);
       }
-      const hook = merged.webhookUrl;
-      // webhookUrl is a secret field, so the schema accepts any string; a literal must still be a URL.
-      if (
-        typeof hook === 'string' &&
-        hook !== '' &&
-        !/^\$\{\w+\}$/.test(hook) &&
-        !hook.startsWith('secret:')
-      ) {
-        if (!/^https?:\/\/[^/\s]+/i.test(hook)) {
-          throw new ContractError('bad_request', 'channel.webhookUrl: must be an http(s) URL');
-        }
-      }
       const parsed = channelConfigSchema.safeParse(merged);
       if (!parsed.success) throw new ContractError('bad_request', formatIssues(parsed.error, 'channel'));
       const config = deps.config.update((draft) => {
