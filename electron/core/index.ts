@@ -81,6 +81,8 @@ export interface CoreOptions {
   appUrl?: (incidentId: string) => string | null;
   /** Test hook: the outbox's first retry delay (2 s in production). */
   _notifyBackoffBaseMs?: number;
+  /** Renders HTML to PDF for the shift report: printToPDF in the desktop shell, a local Chromium headless. */
+  renderPdf?: (html: string) => Promise<Buffer>;
   /** Per-run overrides of the webhook address that are not saved to the config. */
   webhook?: { host?: string; port?: number };
 }
@@ -293,6 +295,10 @@ export function createCore(options: CoreOptions): Core {
       bus,
       onCountsChanged,
       withTransaction: (fn) => db.transaction(fn)(),
+      db,
+      sanitizer,
+      logDir: paths.logs,
+      renderPdf: options.renderPdf ?? null,
     }),
     logger.child('rpc'),
   );

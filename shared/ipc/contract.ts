@@ -150,8 +150,20 @@ export const incidentDetailSchema = z.object({
   incident: incidentSchema,
   timeline: z.array(timelineEntrySchema),
   events: z.array(rawEventSchema),
-  /** The latest AI analysis, with real values restored; null when none was made. */
+  /** The latest AI analysis, with real values restored (or masked with `masked`); null when none was made. */
   analysis: analysisSchema.nullable(),
+  /** Whether users, hosts, IPs and paths are masked in this answer. */
+  masked: z.boolean(),
+  /** Indicators worth a lookup (hashes, IPs, domains, URLs) with where to look them up. */
+  intel: z.array(
+    z.object({
+      kind: z.enum(['sha256', 'sha1', 'md5', 'ip', 'domain', 'url']),
+      value: z.string(),
+      /** What the source product said of it, if anything (e.g. "malicious", "suspicious"). */
+      verdict: z.string().nullable(),
+      links: z.array(z.object({ label: z.string(), url: z.string() })),
+    }),
+  ),
 });
 
 /**
@@ -204,16 +216,98 @@ export const aiStatusSchema = z.object({
 export type AiStatus = z.infer<typeof aiStatusSchema>;
 export type IncidentDetail = z.infer<typeof incidentDetailSchema>;
 
-const listRequest = z
+/** Sort keys the incident list offers; each is backed by an index (see migration 0004). */
+export const INCIDENT_SORTS = ['lastSeen', 'firstSeen', 'severity'] as const;
+export type IncidentSort = (typeof INCIDENT_SORTS)[number];
+
+const isoTime = z.iso.datetime({ offset: true });
+const filterText = z.string().trim().min(1).max(200);
+
+/**
+ * The filters shared by the list, the export and the renderer's URL. Every
+ * field is optional; empty arrays mean "any". `q` is full-text search (SQLite
+ * FTS5) over title, hosts, IPs, users, tags and the AI summary; host, ip,
+ * user and tag match one entity of that kind (whole value, or a prefix when
+ * it ends in `*`). `from` / `to` bound lastSeen (inclusive / exclusive).
+ */
+export const incidentQuerySchema = z
   .object({
-    limit: z.number().int().min(1).max(500).default(100),
-    /** Opaque keyset cursor from a previous page's `nextCursor`. */
-    cursor: z.string().max(200).optional(),
+    q: filterText.optional(),
     severity: z.array(severitySchema).max(5).optional(),
     status: z.array(statusSchema).max(6).optional(),
     sourceKind: z.array(sourceKindSchema).max(5).optional(),
+    sourceId: z.array(z.string().min(1).max(64)).max(50).optional(),
+    host: filterText.optional(),
+    ip: filterText.optional(),
+    user: filterText.optional(),
+    tag: filterText.optional(),
+    assignee: filterText.optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    sort: z.enum(INCIDENT_SORTS).optional(),
+    order: z.enum(['desc', 'asc']).optional(),
   })
   .strict();
+export type IncidentQuery = z.input<typeof incidentQuerySchema>;
+
+/** Above this many matches the list says "100,000+" instead of counting on. */
+export const LIST_TOTAL_CAP = 100_000;
+
+const listRequest = incidentQuerySchema
+  .extend({
+    limit: z.number().int().min(1).max(500).default(100),
+    /** Opaque keyset cursor from a previous page's `nextCursor` (valid for the same filters and sort). */
+    cursor: z.string().max(400).optional(),
+  })
+  .strict();
+
+export const dashboardStatsSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  /** Incidents last seen in the window. */
+  total: z.number().int(),
+  bySeverity: z.record(severitySchema, z.number().int()),
+  byStatus: z.record(statusSchema, z.number().int()),
+  /** One bucket per hour of the window (oldest first), by first sighting. */
+  perHour: z.array(z.object({ hour: z.string(), total: z.number().int(), critical: z.number().int() })),
+  topHosts: z.array(z.object({ value: z.string(), count: z.number().int() })),
+  topIps: z.array(z.object({ value: z.string(), count: z.number().int() })),
+  /** Most frequent titles (detection rules / alert names). */
+  topRules: z.array(z.object({ value: z.string(), count: z.number().int() })),
+  /** Mean seconds from first sighting to the first status change, over incidents acknowledged in the window. */
+  mttaSec: z.number().nullable(),
+  /** Mean seconds from first sighting to resolution, over incidents resolved in the window. */
+  mttrSec: z.number().nullable(),
+  acknowledged: z.number().int(),
+  resolved: z.number().int(),
+});
+export type DashboardStats = z.infer<typeof dashboardStatsSchema>;
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const logRecordSchema = z.object({
+  time: z.string(),
+  level: z.enum(LOG_LEVELS),
+  scope: z.string(),
+  message: z.string(),
+  success: z.boolean().optional(),
+  fields: z.record(z.string(), z.unknown()).optional(),
+});
+export type LogRecordView = z.infer<typeof logRecordSchema>;
+
+export const exportFileSchema = z.object({
+  filename: z.string(),
+  mimeType: z.string(),
+  /** Text for csv / json / html; base64 for pdf. */
+  content: z.string(),
+  encoding: z.enum(['utf8', 'base64']),
+  rows: z.number().int(),
+  /** True when more rows matched than an export holds (EXPORT_MAX_ROWS). */
+  truncated: z.boolean(),
+});
+export type ExportFile = z.infer<typeof exportFileSchema>;
+export const EXPORT_MAX_ROWS = 100_000;
+
+const idString = z.string().min(1).max(200);
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response };
@@ -236,12 +330,18 @@ export const methods = {
     listRequest,
     z.object({
       items: z.array(incidentListItemSchema),
+      /** Matches of the filters, counted up to LIST_TOTAL_CAP. */
       total: z.number().int(),
+      /** True when there are more than `total` (the count stopped at the cap). */
+      totalCapped: z.boolean(),
       nextCursor: z.string().nullable(),
     }),
   ),
-  /** One incident with its timeline and most recent raw events. */
-  'incidents.get': method(idArg, incidentDetailSchema),
+  /** One incident with its timeline and most recent raw events; `masked` shows it as channels and the LLM see it. */
+  'incidents.get': method(
+    z.object({ id: idString, masked: z.boolean().optional() }).strict(),
+    incidentDetailSchema,
+  ),
   /** Changes an incident's status; a timeline entry records who and through what. */
   'incidents.setStatus': method(
     z
@@ -253,6 +353,84 @@ export const methods = {
       .strict(),
     incidentSchema,
   ),
+  /** Assigns an incident to an analyst (null clears it); recorded on the timeline. */
+  'incidents.assign': method(
+    z.object({ id: idString, assignee: z.string().trim().min(1).max(120).nullable() }).strict(),
+    incidentSchema,
+  ),
+  /**
+   * Sets the status and / or assignee of many incidents at once (at least one
+   * of the two). Each incident is its own change with its own timeline entry;
+   * one that fails does not stop the others.
+   */
+  'incidents.bulkUpdate': method(
+    z
+      .object({
+        ids: z.array(idString).min(1).max(1000),
+        status: statusSchema.optional(),
+        assignee: z.string().trim().min(1).max(120).nullable().optional(),
+        note: z.string().max(2000).optional(),
+      })
+      .strict(),
+    z.object({
+      updated: z.array(z.string()),
+      unchanged: z.array(z.string()),
+      failed: z.array(z.object({ id: z.string(), message: z.string() })),
+    }),
+  ),
+  /** The incidents matching the filters as a CSV or JSON file (at most EXPORT_MAX_ROWS). */
+  'incidents.export': method(
+    incidentQuerySchema.extend({ format: z.enum(['csv', 'json']), masked: z.boolean().optional() }).strict(),
+    exportFileSchema,
+  ),
+  /**
+   * A shift report: the incidents first seen in [from, to) with what became
+   * of them, as PDF (Electron's printToPDF or a local Chromium) or as HTML.
+   */
+  'reports.shift': method(
+    z
+      .object({
+        from: isoTime,
+        to: isoTime,
+        format: z.enum(['pdf', 'html']).default('pdf'),
+        masked: z.boolean().optional(),
+      })
+      .strict(),
+    exportFileSchema,
+  ),
+  /** Counts, rates, top entities and response times over the last `hours`. */
+  'dashboard.stats': method(
+    z
+      .object({
+        hours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 90)
+          .default(24),
+      })
+      .strict(),
+    dashboardStatsSchema,
+  ),
+  /** The newest lines of a log file (all, error or success), newest last, filtered by level and text. */
+  'logs.tail': method(
+    z
+      .object({
+        file: z.enum(['all', 'error', 'success']).default('all'),
+        levels: z.array(z.enum(LOG_LEVELS)).max(4).optional(),
+        q: filterText.optional(),
+        limit: z.number().int().min(1).max(2000).default(500),
+      })
+      .strict(),
+    z.object({ records: z.array(logRecordSchema), truncated: z.boolean() }),
+  ),
+  /**
+   * The webhook token, for the analyst to copy into the sending system. The
+   * one secret the UI may read, and only on this explicit request (logged).
+   */
+  'webhook.revealToken': method(empty, z.object({ token: z.string() })),
+  /** Replaces the webhook token with a new random one and returns it; senders must be updated. */
+  'webhook.rotateToken': method(empty, z.object({ token: z.string() })),
   /** Configured sources with their health. */
   'sources.list': method(empty, z.array(sourceViewSchema)),
   /** Enables or disables a source; its service starts or stops at once. */

@@ -63,14 +63,17 @@ describe('contract dispatcher', () => {
         'incidents.list': (args) => {
           seenLimit = args.limit;
           // An undeclared field must not leave the core.
-          return { items: [], total: 0, nextCursor: null, secret: 'hunter2' } as never;
+          return { items: [], total: 0, totalCapped: false, nextCursor: null, secret: 'hunter2' } as never;
         },
       }),
       silentLogger,
     );
     const result = await dispatch('incidents.list', undefined, ctx);
     expect(seenLimit).toBe(100);
-    expect(result).toEqual({ ok: true, value: { items: [], total: 0, nextCursor: null } });
+    expect(result).toEqual({
+      ok: true,
+      value: { items: [], total: 0, totalCapped: false, nextCursor: null },
+    });
   });
 
   it('maps handler errors to codes: ContractError keeps its code, ConfigError is bad_request, others internal', async () => {

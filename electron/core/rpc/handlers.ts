@@ -10,6 +10,8 @@ import type { RawEventsRepo } from '../db/repos/raw-events-repo';
 import type { TimelineRepo } from '../db/repos/timeline-repo';
 import type { EventBus } from '../event-bus';
 import type { ServiceHost } from '../service-host';
+import type { Db } from '../db/database';
+import type { Sanitizer } from '../sanitizer/sanitizer';
 import type { AnalystService } from '../ai/analyst-service';
 import type { IncidentActions } from '../incidents/incident-actions';
 import type { BackupService } from '../backup/backup-service';
@@ -17,7 +19,9 @@ import { importSeedConfig } from '../config/seed-import';
 import type { SourceManager } from '../sources/source-manager';
 import { SOURCE_SECRET_FIELDS } from '../sources/source-manager';
 import type { WebhookService } from '../webhook/webhook-service';
-import { decodeCursor, encodeCursor } from './cursor';
+import { createDetailHandlers } from './detail-handlers';
+import { createIncidentHandlers } from './incident-handlers';
+import { createReportHandlers } from './report-handlers';
 import type { NotifyHandlerDeps } from './notify-handlers';
 import { createNotifyHandlers } from './notify-handlers';
 import type { Handlers } from './dispatcher';
@@ -63,8 +67,6 @@ function settingsView(config: ConfigStore): SettingsView {
   };
 }
 
-/** Raw events shown with an incident; older ones stay in the database and the backups. */
-const DETAIL_EVENTS = 20;
 const DEFAULT_DEMO_RATE = 6;
 
 export interface HandlerDeps {
@@ -85,6 +87,13 @@ export interface HandlerDeps {
   bus: EventBus;
   onCountsChanged: () => void;
   withTransaction: <T>(fn: () => T) => T;
+  /** For the repositories the handlers open themselves (dashboard, reports). */
+  db: Db;
+  sanitizer: Sanitizer;
+  /** The directory of all.log / error.log / success.log; null when logging to files is off. */
+  logDir: string | null;
+  /** Renders an HTML document to PDF (Electron's printToPDF, or a local Chromium); null when neither exists. */
+  renderPdf: ((html: string) => Promise<Buffer>) | null;
 }
 
 export function createHandlers(deps: HandlerDeps & NotifyHandlerDeps): Handlers {
@@ -96,6 +105,9 @@ export function createHandlers(deps: HandlerDeps & NotifyHandlerDeps): Handlers 
 
   return {
     ...createNotifyHandlers(deps),
+    ...createIncidentHandlers(deps),
+    ...createDetailHandlers(deps),
+    ...createReportHandlers(deps),
     'system.status': (): SystemStatus => {
       const { highestOpenSeverity, ...counts } = deps.incidents.counts();
       return {
@@ -145,33 +157,6 @@ export function createHandlers(deps: HandlerDeps & NotifyHandlerDeps): Handlers 
           draft.ui.setupDone = true;
         }),
       ),
-
-    'incidents.list': ({ limit, cursor, severity, status, sourceKind }) => {
-      const page = deps.incidents.list({
-        limit,
-        cursor: cursor ? decodeCursor(cursor) : undefined,
-        severity,
-        status,
-        sourceKind,
-      });
-      const last = page.items.at(-1);
-      return {
-        items: page.items,
-        total: page.total,
-        nextCursor: page.hasMore && last ? encodeCursor(last.lastSeen, last.id) : null,
-      };
-    },
-
-    'incidents.get': ({ id }) => {
-      const incident = deps.incidents.get(id);
-      if (!incident) throw new ContractError('not_found', `no incident ${id}`);
-      return {
-        incident,
-        timeline: deps.timeline.listForIncident(id),
-        events: deps.rawEvents.listForIncident(id, DETAIL_EVENTS),
-        analysis: deps.analyst.analysisFor(incident),
-      };
-    },
 
     'incidents.setStatus': ({ id, status, note }, ctx) => deps.actions.setStatus(id, status, ctx, note),
 
