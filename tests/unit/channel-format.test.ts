@@ -120,6 +120,18 @@ describe('shared formatting', () => {
     expect(formatTime('yesterday')).toBe('yesterday');
   });
 
+  it("shows times in the console's zone when the message carries one, in every channel", () => {
+    expect(formatTime('2026-11-20T10:00:00Z', 'Europe/Moscow')).toBe('2026-11-20 13:00:00 Europe/Moscow');
+    const zoned = message({ timeZone: 'Asia/Tokyo' });
+    const firstSeen = incidentFacts(zoned.incident, zoned.timeZone).find((f) => f.title === 'First seen');
+    expect(firstSeen?.value).toMatch(/ Asia\/Tokyo$/);
+    expect(emailContent(zoned).text).toContain('Asia/Tokyo');
+    expect(emailContent(zoned).text).not.toContain(' UTC');
+    expect(JSON.stringify(adaptiveMessage(zoned))).toContain('Asia/Tokyo');
+    const mattermost = mattermostChannelSchema.parse({ id: 'mm', kind: 'mattermost', name: 'MM' });
+    expect(JSON.stringify(mattermostPayload(mattermost, zoned))).toContain('Asia/Tokyo');
+  });
+
   it('builds the subject "[Vigil][HIGH] <title> on <host>" on one line', () => {
     const plain = incident({ title: 'SSH brute force', entities: { ...emptyEntities(), hosts: ['web-01'] } });
     expect(subjectLine(message({ incident: plain }))).toBe('[Vigil][HIGH] SSH brute force on web-01');

@@ -18,6 +18,8 @@ export interface OutgoingMessage {
   analysis: Analysis | null;
   /** Where the analyst can open the incident in Vigil, when known. */
   appUrl: string | null;
+  /** The zone times are shown in (config ui.timeZone: 'local' or an IANA name); UTC when absent. */
+  timeZone?: string;
 }
 
 export interface SendContext {

@@ -227,12 +227,17 @@ export class NotificationService implements Service {
       updatedAt: now,
     };
     try {
-      const receipt = await this.deps
-        .adapterFor(channel)
-        .send(
-          { purpose: 'test', incident, events: [], analysis: null, appUrl: null },
-          this.context(channel, [], AbortSignal.timeout(SEND_TIMEOUT_MS)),
-        );
+      const receipt = await this.deps.adapterFor(channel).send(
+        {
+          purpose: 'test',
+          incident,
+          events: [],
+          analysis: null,
+          appUrl: null,
+          timeZone: this.deps.config.get().ui.timeZone,
+        },
+        this.context(channel, [], AbortSignal.timeout(SEND_TIMEOUT_MS)),
+      );
       this.recordHealth(channel.id, true, receipt.detail);
       return { ok: true, message: receipt.detail, latencyMs: this.deps.clock.now() - started };
     } catch (error) {
@@ -409,6 +414,7 @@ export class NotificationService implements Service {
       events,
       analysis,
       appUrl: this.deps.appUrl(incident.id),
+      timeZone: this.deps.config.get().ui.timeZone,
     };
     if (!channel.mask) return message;
     // One mask call over everything keeps pseudonyms consistent across the message. The source

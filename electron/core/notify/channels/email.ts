@@ -52,10 +52,10 @@ function plainBody(message: OutgoingMessage): string {
   const { incident } = message;
   const style = SEVERITY_STYLES[incident.severity];
   const out: string[] = [`[${style.label}] ${purposeLabel(message.purpose)}`, incident.title, ''];
-  for (const fact of incidentFacts(incident)) out.push(`${fact.title}: ${fact.value}`);
+  for (const fact of incidentFacts(incident, message.timeZone)) out.push(`${fact.title}: ${fact.value}`);
   const description = descriptionText(incident);
   if (description) out.push('', 'Description:', description);
-  const events = eventLines(message.events);
+  const events = eventLines(message.events, message.timeZone);
   if (events.length > 0) {
     out.push('', 'Recent events:');
     for (const e of events) out.push(`- ${e.at} — ${e.text}`);
@@ -85,7 +85,7 @@ function htmlBody(message: OutgoingMessage): string {
   parts.push(
     `<h1 style="margin:0 0 14px;font-size:20px;line-height:1.3;color:#1d1d1f">${e(incident.title)}</h1>`,
     `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:14px">`,
-    ...incidentFacts(incident).map(
+    ...incidentFacts(incident, message.timeZone).map(
       (f) =>
         `<tr><th style="text-align:left;vertical-align:top;padding:3px 16px 3px 0;color:#5f6368;font-weight:600;white-space:nowrap">${e(f.title)}</th>` +
         `<td style="padding:3px 0;color:#1d1d1f">${e(f.value)}</td></tr>`,
@@ -98,7 +98,7 @@ function htmlBody(message: OutgoingMessage): string {
       `<h2 style="${H2}">Description</h2>`,
       `<p style="margin:0;font-size:14px;white-space:pre-wrap;color:#1d1d1f">${e(description)}</p>`,
     );
-  const events = eventLines(message.events);
+  const events = eventLines(message.events, message.timeZone);
   if (events.length > 0)
     parts.push(
       `<h2 style="${H2}">Recent events</h2>`,

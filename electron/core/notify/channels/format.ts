@@ -5,8 +5,8 @@
  * own markup and escapes values on the way in, because incident titles and
  * raw events come from the outside and may carry markup of their own.
  *
- * Times are shown in UTC: an adapter is given no config, so it cannot know
- * the console's time zone, and UTC is what SOC shifts compare logs in.
+ * Times are shown in the console's time zone (ui.timeZone), which the outbox
+ * puts on each message, with the zone's name beside them; UTC without one.
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -16,6 +16,7 @@ import type { Clock } from '../../clock';
 import { describeNetworkError, parseRetryAfter } from '../../sources/http-client';
 import { SourceError } from '../../sources/source-error';
 import type { OutgoingMessage } from '../channel-adapter';
+import { formatTime as formatZonedTime, zoneName } from '../telegram/format';
 
 export interface SeverityStyle {
   /** Upper-case name for subjects and headers: "HIGH". */
@@ -79,11 +80,10 @@ export function safeLink(url: string | null | undefined): string | null {
   }
 }
 
-/** An ISO time as "2026-11-20 10:00:00 UTC"; anything unparsable is shown as given. */
-export function formatTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return iso;
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+/** An ISO time as "2026-11-20 13:00:00 Europe/Moscow" (UTC by default); anything unparsable is shown as given. */
+export function formatTime(iso: string, timeZone = 'UTC'): string {
+  if (!Number.isFinite(Date.parse(iso))) return iso;
+  return `${formatZonedTime(iso, timeZone)} ${zoneName(timeZone)}`;
 }
 
 /** What kind of message this is, for headers and subjects. */
@@ -126,7 +126,7 @@ export interface Fact {
 }
 
 /** The incident's facts in display order; empty ones are left out. */
-export function incidentFacts(incident: Incident): Fact[] {
+export function incidentFacts(incident: Incident, timeZone?: string): Fact[] {
   const facts: Fact[] = [];
   const add = (title: string, value: string | null | undefined, short = true) => {
     if (value !== null && value !== undefined && value !== '') facts.push({ title, value, short });
@@ -136,8 +136,8 @@ export function incidentFacts(incident: Incident): Fact[] {
   add('Source', `${incident.source.name} (${incident.source.kind})`);
   const hosts = incident.entities.hosts;
   add('Host', hosts.length > 3 ? `${hosts.slice(0, 3).join(', ')} +${hosts.length - 3}` : hosts.join(', '));
-  add('First seen', formatTime(incident.firstSeen));
-  add('Last seen', formatTime(incident.lastSeen));
+  add('First seen', formatTime(incident.firstSeen, timeZone));
+  add('Last seen', formatTime(incident.lastSeen, timeZone));
   add('Count', String(incident.count));
   add('Category', incident.category);
   const mitre = [...incident.mitre.tactics, ...incident.mitre.techniques];
@@ -156,9 +156,9 @@ export interface EventLine {
 }
 
 /** The newest raw events (at most EVENTS_SHOWN), each on one line: compacted JSON or collapsed text. */
-export function eventLines(events: RawEvent[], limit = EVENTS_SHOWN): EventLine[] {
+export function eventLines(events: RawEvent[], timeZone?: string, limit = EVENTS_SHOWN): EventLine[] {
   return events.slice(0, limit).map((event) => ({
-    at: formatTime(event.receivedAt),
+    at: formatTime(event.receivedAt, timeZone),
     text: truncate(compactBody(event.body), EVENT_MAX),
   }));
 }

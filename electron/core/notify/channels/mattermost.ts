@@ -41,7 +41,7 @@ export function mattermostPayload(channel: MattermostChannelConfig, message: Out
   const parts: string[] = [];
   const description = descriptionText(incident);
   if (description) parts.push(mattermostText(description));
-  const events = eventLines(message.events);
+  const events = eventLines(message.events, message.timeZone);
   if (events.length > 0)
     parts.push(
       `**Recent events**\n\`\`\`\n${events.map((e) => mattermostText(`${e.at}  ${e.text}`)).join('\n')}\n\`\`\``,
@@ -61,7 +61,7 @@ export function mattermostPayload(channel: MattermostChannelConfig, message: Out
     color: style.hex,
     title: truncate(mattermostText(incident.title), 250),
     text: parts.join('\n\n'),
-    fields: incidentFacts(incident).map((f) => ({
+    fields: incidentFacts(incident, message.timeZone).map((f) => ({
       short: f.short,
       title: f.title,
       value: mattermostText(f.value),

@@ -57,12 +57,12 @@ export function adaptiveCard(message: OutgoingMessage): Json {
     },
     {
       type: 'FactSet',
-      facts: incidentFacts(incident).map((f) => ({ title: f.title, value: md(f.value) })),
+      facts: incidentFacts(incident, message.timeZone).map((f) => ({ title: f.title, value: md(f.value) })),
     },
   ];
   const description = descriptionText(incident);
   if (description) body.push({ type: 'TextBlock', text: md(description), wrap: true });
-  const events = eventLines(message.events);
+  const events = eventLines(message.events, message.timeZone);
   if (events.length > 0) {
     body.push({
       type: 'Container',
@@ -133,12 +133,12 @@ export function legacyCard(message: OutgoingMessage): Json {
     {
       activityTitle: html(incident.title),
       activitySubtitle: html(`${incident.source.name} (${incident.source.kind})`),
-      facts: incidentFacts(incident).map((f) => ({ name: f.title, value: html(f.value) })),
+      facts: incidentFacts(incident, message.timeZone).map((f) => ({ name: f.title, value: html(f.value) })),
       text: html(descriptionText(incident)),
       markdown: true,
     },
   ];
-  const events = eventLines(message.events);
+  const events = eventLines(message.events, message.timeZone);
   if (events.length > 0)
     sections.push({
       title: 'Recent events',

@@ -5,6 +5,7 @@
  * underscores in our own words (false_positive) become spaces.
  */
 import type { Severity } from '../../../../shared/domain';
+import { formatTime } from '../channels/format';
 import type { OutgoingMessage } from '../channel-adapter';
 
 /** WhatsApp's (and the Cloud API's) limit on a text message body. */
@@ -48,13 +49,6 @@ function clip(value: string, max: number): string {
   return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
 
-/** `2026-01-01T10:00:00.000Z` -> `2026-01-01 10:00:00 UTC`; times are in UTC so every reader agrees. */
-export function formatTime(iso: string): string {
-  const at = Date.parse(iso);
-  if (!Number.isFinite(at)) return iso;
-  return `${new Date(at).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
 function words(value: string): string {
   return value.replaceAll('_', ' ');
 }
@@ -75,6 +69,7 @@ function compactEvent(body: string): string {
 /** The message text for one incident, at most `limit` characters: events are dropped first to fit. */
 export function formatWhatsAppText(message: OutgoingMessage, limit = MAX_TEXT): string {
   const { incident, analysis, events, appUrl, purpose } = message;
+  const at = (iso: string) => formatTime(iso, message.timeZone);
   const severity = `${SEVERITY_EMOJI[incident.severity]} ${bold(incident.severity.toUpperCase())}`;
   const lead = purpose === 'update' ? `🔁 ${bold('Update')} · ` : purpose === 'test' ? '🧪 ' : '';
   const lines = [`${lead}${severity} · ${bold(incident.title)}`];
@@ -87,9 +82,9 @@ export function formatWhatsAppText(message: OutgoingMessage, limit = MAX_TEXT): 
   if (users.length > 0) lines.push(`*User:* ${list(users)}`);
   lines.push(`*Source:* ${incident.source.name} (${incident.source.kind})`);
   lines.push(`*Status:* ${words(incident.status)}${incident.assignee ? ` · ${incident.assignee}` : ''}`);
-  lines.push(`*Time:* ${formatTime(incident.lastSeen)}`);
+  lines.push(`*Time:* ${at(incident.lastSeen)}`);
   if (incident.count > 1) {
-    lines.push(`*Count:* ${String(incident.count)} (since ${formatTime(incident.firstSeen)})`);
+    lines.push(`*Count:* ${String(incident.count)} (since ${at(incident.firstSeen)})`);
   } else {
     lines.push(`*Count:* 1`);
   }
@@ -109,7 +104,7 @@ export function formatWhatsAppText(message: OutgoingMessage, limit = MAX_TEXT): 
       incident.count > shown.length ? ` (latest ${String(shown.length)} of ${String(incident.count)})` : '';
     let section = `\n\n${bold('Last events')}${of}`;
     for (const event of shown) {
-      const entry = `\n${formatTime(event.receivedAt)}\n${mono(clip(compactEvent(event.body), EVENT_CHARS))}`;
+      const entry = `\n${at(event.receivedAt)}\n${mono(clip(compactEvent(event.body), EVENT_CHARS))}`;
       if (text.length + section.length + entry.length > limit) break;
       section += entry;
     }
