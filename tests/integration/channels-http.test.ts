@@ -223,6 +223,15 @@ beforeAll(async () => {
         },
         { id: 'mm_unset', kind: 'mattermost', name: 'MM unset', mask: false, categories: ['none'] },
         {
+          id: 'mm_real',
+          kind: 'mattermost',
+          name: 'MM real values',
+          minSeverity: 'info',
+          mask: false,
+          categories: ['mm_real'],
+          webhookUrl: `${fake.url}/hooks/mm-real`,
+        },
+        {
           id: 'teams_masked',
           kind: 'teams',
           name: 'masked',
@@ -378,6 +387,23 @@ describe('Teams legacy connector (MessageCard)', () => {
 });
 
 describe('Mattermost incoming webhook', () => {
+  it('shows real values with masking off, but never a credential from the telemetry', async () => {
+    const password = 'Sup3rS3cret!9';
+    const posted = await postAlert({
+      type: 'mm_real',
+      severity: 'high',
+      rule: 'PsExec lateral movement',
+      target: 'ws-fin-022',
+      source_log: `psexec \\\\ws-fin-022 -u CORP\\jdoe -p ${password} cmd.exe`,
+    });
+    expect(posted.status).toBe(202);
+    await waitFor(() => expect(fake.at('/hooks/mm-real')).toHaveLength(1));
+    const sent = JSON.stringify(fake.at('/hooks/mm-real')[0]!.body);
+    expect(sent).toContain('ws-fin-022');
+    expect(sent).not.toContain(password);
+    expect(sent).toMatch(/SECRET_\d/);
+  });
+
   it('colours the attachment by severity, fills the fields and accepts "ok"', async () => {
     for (const severity of SEVERITIES)
       expect(

@@ -254,6 +254,108 @@ describe('Sanitizer.mask: pseudonyms', () => {
   });
 });
 
+describe('Sanitizer on LDAP distinguished names and ARNs', () => {
+  it('masks a DN per part: CN a person or a machine, DC the domain, OU readable; unmask restores it exactly', () => {
+    const s = sanitizer();
+    const text =
+      'CN=John Doe,OU=Finance,DC=corp,DC=acme,DC=com was added to CN=Domain Admins,CN=Users,DC=corp,DC=acme,DC=com; ' +
+      'moved CN=WS-FIN-014,OU=Workstations,DC=corp,DC=acme,DC=com and cn=kiosk,ou=Computers,dc=corp,dc=acme,dc=com; ' +
+      'John Doe logged on to ws-fin-014.corp.acme.com';
+    const { value, map } = s.mask(text);
+    expect(value).toBe(
+      'CN=USER_1,OU=Finance,DC=Domain_1 was added to CN=Domain Admins,CN=Users,DC=Domain_1; ' +
+        'moved CN=HOST_1,OU=Workstations,DC=Domain_1 and cn=HOST_2,ou=Computers,dc=domain_1; ' +
+        'USER_1 logged on to host_1.DOMAIN_1',
+    );
+    // The DC run is the dotted domain in another spelling: one entity, one number.
+    expect(map).toMatchObject({
+      USER_1: 'John Doe',
+      DOMAIN_1: 'corp.acme.com',
+      Domain_1: 'corp,DC=acme,DC=com',
+      domain_1: 'corp,dc=acme,dc=com',
+      HOST_1: 'WS-FIN-014',
+    });
+    expect(s.unmask(value, map)).toBe(text);
+    expect(s.unmask('DOMAIN_1', map)).toBe('corp.acme.com');
+  });
+
+  it('reads escaped commas, uid=, GUID and SID containers, LDAP:// paths and DNs inside JSON-escaped bodies', () => {
+    const s = sanitizer();
+    const raw = JSON.stringify({
+      ObjectDN: 'CN=Doe\\, Jane,OU=HR,DC=globex,DC=example',
+      gpo: 'CN={31B2F340-016D-11D2-945F-00C04FB984F9},CN=Policies,CN=System,DC=globex,DC=example',
+      fsp: 'CN=S-1-5-21-1004336348-1177238915-682003330-1106,CN=ForeignSecurityPrincipals,DC=globex,DC=example',
+      bind: 'LDAP://dc01.globex.example/uid=svc_sync,OU=Service Accounts,DC=globex,DC=example',
+    });
+    const { value, map } = s.mask({ raw, path: 'LDAP://CN=Doe\\, Jane,OU=HR,DC=globex,DC=example' });
+    expect(JSON.parse(value.raw)).toEqual({
+      ObjectDN: 'CN=USER_1,OU=HR,DC=Domain_1',
+      gpo: 'CN={31B2F340-016D-11D2-945F-00C04FB984F9},CN=Policies,CN=System,DC=Domain_1',
+      fsp: 'CN=SID_1,CN=ForeignSecurityPrincipals,DC=Domain_1',
+      bind: 'LDAP://HOST_1.DOMAIN_1/uid=USER_2,OU=Service Accounts,DC=Domain_1',
+    });
+    // The same person as in the escaped body (another spelling, another letter case of USER_1).
+    expect(value.path).toBe('LDAP://CN=User_1,OU=HR,DC=Domain_1');
+    expect(s.unmaskDeep(value, map)).toEqual({
+      raw,
+      path: 'LDAP://CN=Doe\\, Jane,OU=HR,DC=globex,DC=example',
+    });
+  });
+
+  it('leaves a certificate subject (no DC part) to the other rules', () => {
+    const text =
+      'signed by CN=Microsoft Corporation, O=Microsoft Corporation, L=Redmond, S=Washington, C=US; ' +
+      'TLS CN=vpn.acme.local, O=Acme, C=US from 10.9.8.7';
+    expect(maskText(text).text).toBe(
+      'signed by CN=Microsoft Corporation, O=Microsoft Corporation, L=Redmond, S=Washington, C=US; ' +
+        'TLS CN=DOMAIN_1, O=Acme, C=US from IP_1',
+    );
+  });
+
+  it('leaves DC parts readable when domains are not a masked class, and allow-listed domains', () => {
+    const text = 'CN=jdoe7,OU=Staff,DC=corp,DC=acme,DC=com';
+    expect(maskText(text, undefined, { classes: ['user', 'host'] }).text).toBe(
+      'CN=HOST_1,OU=Staff,DC=corp,DC=acme,DC=com',
+    );
+    expect(maskText('CN=Jane Roe,DC=corp,DC=acme,DC=com', undefined, { allow: ['corp.acme.com'] }).text).toBe(
+      'CN=USER_1,DC=corp,DC=acme,DC=com',
+    );
+  });
+
+  it('masks the account and resource names of an ARN and keeps its service, region and types', () => {
+    const s = sanitizer();
+    const text =
+      'arn:aws:iam::123456789012:user/jdoe assumed arn:aws:sts::123456789012:assumed-role/DeployRole/jdoe@acme.com, ' +
+      'read arn:aws:s3:::acme-payroll/*, invoked arn:aws:lambda:eu-west-1:123456789012:function:export-payroll:$LATEST ' +
+      'with arn:aws:iam::aws:policy/AdministratorAccess as arn:aws:iam::123456789012:root. Account 123456789012; ' +
+      'CORP\\jdoe; the DeployRole role.';
+    const { value, map } = s.mask(text);
+    expect(value).toBe(
+      'arn:aws:iam::ACCOUNT_1:user/USER_1 assumed arn:aws:sts::ACCOUNT_1:assumed-role/RESOURCE_1/USER_2, ' +
+        'read arn:aws:s3:::RESOURCE_2/*, invoked arn:aws:lambda:eu-west-1:ACCOUNT_1:function:RESOURCE_3:$LATEST ' +
+        'with arn:aws:iam::aws:policy/AdministratorAccess as arn:aws:iam::ACCOUNT_1:root. Account ACCOUNT_1; ' +
+        'DOMAIN_1\\USER_1; the RESOURCE_1 role.',
+    );
+    expect(map).toMatchObject({
+      ACCOUNT_1: '123456789012',
+      USER_1: 'jdoe',
+      USER_2: 'jdoe@acme.com',
+      RESOURCE_1: 'DeployRole',
+      RESOURCE_2: 'acme-payroll',
+    });
+    expect(s.unmask(value, map)).toBe(text);
+  });
+
+  it('leaves ARN accounts and resources readable when cloud is not a masked class', () => {
+    expect(maskText('arn:aws:iam::123456789012:role/Ops', undefined, { classes: ['user'] }).text).toBe(
+      'arn:aws:iam::123456789012:role/Ops',
+    );
+    expect(maskText('arn:aws:iam::123456789012:user/jdoe', undefined, { classes: ['user'] }).text).toBe(
+      'arn:aws:iam::123456789012:user/USER_1',
+    );
+  });
+});
+
 describe('Sanitizer settings', () => {
   it('masks nothing when disabled', () => {
     const payload = { t: 'WS-FIN-014 10.0.0.1 CORP\\jdoe' };

@@ -416,10 +416,19 @@ export class NotificationService implements Service {
       appUrl: this.deps.appUrl(incident.id),
       timeZone: this.deps.config.get().ui.timeZone,
     };
-    if (!channel.mask) return message;
     // One mask call over everything keeps pseudonyms consistent across the message. The source
     // is Vigil's own configuration (a name the analyst chose), not data about the victim.
     const { source, ...rest } = incident;
+    if (!channel.mask) {
+      // Real values on this channel, but never a victim's credentials (sanitizer/README.md).
+      const shown = this.deps.sanitizer.redactSecrets({ incident: rest, events, analysis });
+      return {
+        ...message,
+        incident: { ...shown.incident, source },
+        events: shown.events,
+        analysis: shown.analysis,
+      };
+    }
     const masked = this.deps.sanitizer.mask(
       { incident: rest, events: message.events, analysis: message.analysis },
       incident.entities,

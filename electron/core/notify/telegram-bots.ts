@@ -256,6 +256,16 @@ export class TelegramBotService implements Service {
         this.deps.logger.debug('cannot mask a Telegram message for a refresh', { error });
         return null;
       }
+    } else if (this.deps.sanitizer) {
+      // Real values on this channel, but never a victim's credentials (sanitizer/README.md).
+      message = {
+        ...message,
+        ...this.deps.sanitizer.redactSecrets({
+          incident: message.incident,
+          events: message.events,
+          analysis: message.analysis,
+        }),
+      };
     }
     return renderIncident(message, {
       timeZone: this.deps.config.get().ui.timeZone,

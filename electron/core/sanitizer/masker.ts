@@ -18,6 +18,7 @@ import {
   splitMappedIPv4,
 } from './net';
 import {
+  AD_CONTAINERS,
   escapeRegExp,
   FILE_EXTENSIONS,
   isJsonEscaped,
@@ -30,7 +31,6 @@ import {
   WELL_KNOWN_HOSTS,
   WELL_KNOWN_USERS,
   WINDOWS_SYSTEM_ROOTS,
-  type GroupName,
   type Scanner,
   type Scanners,
 } from './patterns';
@@ -42,13 +42,35 @@ import {
   type Kind,
   type PseudonymMap,
 } from './registry';
+import { isSecretToken, secretKeyKind, SecretRedactor, type SecretKeyKind } from './secrets';
 
-/** The classes settings may switch on and off (empty list = all). */
-export const MASK_CLASSES = ['user', 'host', 'ip', 'path', 'email', 'mac', 'sid', 'url', 'domain'] as const;
+/**
+ * The classes settings may switch on and off (empty list = all). `secret`
+ * is listed so that settings naming it are valid, but it is always on:
+ * credentials are redacted whatever the list says (see secrets.ts).
+ */
+export const MASK_CLASSES = [
+  'user',
+  'host',
+  'ip',
+  'path',
+  'email',
+  'mac',
+  'sid',
+  'url',
+  'domain',
+  'cloud',
+  'secret',
+] as const;
 export type MaskClass = (typeof MASK_CLASSES)[number];
 
 /** What a key says about its value. */
-type KeyKind = 'host' | 'user' | 'domain' | 'path' | 'version' | 'web' | null;
+type KeyKind = 'host' | 'user' | 'domain' | 'path' | 'version' | 'web' | SecretKeyKind | null;
+
+/** The settings class a pseudonym kind belongs to: ARN accounts and resources are `cloud`. */
+function classOf(kind: Kind): MaskClass {
+  return kind === 'account' || kind === 'resource' ? 'cloud' : kind;
+}
 
 interface Ctx {
   /** Dotted quads here are versions unless already known as addresses. */
@@ -66,6 +88,8 @@ const KIND_OF_WRITTEN = new Map<string, Kind>([
   ['EMAIL', 'email'],
   ['MAC', 'mac'],
   ['SID', 'sid'],
+  ['ACCOUNT', 'account'],
+  ['RESOURCE', 'resource'],
 ]);
 
 const NO_CTX: Ctx = { version: false, web: false };
@@ -94,6 +118,37 @@ const BUILTIN_GROUP =
 const CISCO_MAC = /^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/i;
 const EMBEDDED_IPV4 =
   /(?<![\w.])(?:25[0-5]|2[0-4]\d|[01]?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|[01]?\d?\d)){3}(?![\d.])/g;
+/** A DN under one of these holds machines: its CN is a host. */
+const MACHINE_CONTAINER =
+  /^(?:computers|workstations|servers|domain controllers|laptops|desktops|devices|endpoints|member servers)$/i;
+
+interface DnPart {
+  /** Lower case: cn, ou, dc, uid … */
+  attr: string;
+  /** As written (escapes kept). */
+  value: string;
+  /** Where the value starts and ends in the DN. */
+  start: number;
+  end: number;
+}
+
+/** The parts of a DN the scanner matched (`\,` escapes a comma; `\\,` in JSON text). */
+function splitDn(dn: string, escaped: boolean): DnPart[] {
+  const parts: DnPart[] = [];
+  let i = 0;
+  while (i < dn.length && parts.length < 64) {
+    const eq = dn.indexOf('=', i);
+    if (eq < 0) break;
+    const attr = dn.slice(i, eq).trim().toLowerCase();
+    let end = eq + 1;
+    while (end < dn.length && dn.charAt(end) !== ',') end += dn.charAt(end) === '\\' ? (escaped ? 3 : 2) : 1;
+    end = Math.min(end, dn.length);
+    parts.push({ attr, value: dn.slice(eq + 1, end), start: eq + 1, end });
+    i = end + 1;
+  }
+  return parts;
+}
+
 const SSH_PASSWORD_PREFIX =
   /^(?:password|publickey|keyboard-interactive\/pam|hostbased|gssapi-with-mic|none) for/i;
 
@@ -175,6 +230,8 @@ function nameKeyKind(parentKey: string | undefined, key: string): KeyKind {
 export function keyKindOf(key: string): KeyKind {
   const norm = key.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (norm.length === 0) return null;
+  const secret = secretKeyKind(key);
+  if (secret) return secret;
   const version =
     norm.includes('version') ||
     norm === 'ver' ||
@@ -324,6 +381,7 @@ export class MaskRun {
   private literalOwner = new Map<string, Entity>();
   /** Entities found where the text says what they are (or seeded): replaced as bare words too. */
   private readonly strong = new Set<Entity>();
+  private readonly secrets: SecretRedactor;
 
   constructor(
     private readonly scanners: Scanners,
@@ -332,6 +390,7 @@ export class MaskRun {
     map: PseudonymMap,
   ) {
     this.registry = new Registry(map);
+    this.secrets = new SecretRedactor(scanners.secrets);
     this.classes = new Set(options.classes.map((c) => c.toLowerCase()));
     this.allow = new Set(options.allow.map((a) => a.trim().toLowerCase()).filter((a) => a.length > 0));
   }
@@ -353,14 +412,14 @@ export class MaskRun {
    * bare word elsewhere only if it looks like a name (holds a digit, `.`,
    * `-`, `_`), so "support" or "files" do not vanish from every sentence.
    */
-  private mask(kind: Kind, real: string, cls: MaskClass = kind, weak = false): string {
-    if (!this.enabled(cls) || this.registry.isPseudonym(real)) return real;
+  private mask(kind: Kind, real: string, cls: MaskClass = classOf(kind), weak = false): string {
+    if (!this.enabled(cls) || this.registry.isPseudonym(real) || isSecretToken(real)) return real;
     const { entity, pseudonym } = this.registry.resolve(kind, real);
     if (!weak) this.strong.add(entity);
     return pseudonym;
   }
 
-  private spell(entity: Entity, real: string, cls: MaskClass = entity.kind): string {
+  private spell(entity: Entity, real: string, cls: MaskClass = classOf(entity.kind)): string {
     return this.enabled(cls) ? this.registry.spell(entity, real) : real;
   }
 
@@ -468,8 +527,13 @@ export class MaskRun {
     this.reservePseudonymLookalikes(value, new Set());
   }
 
-  /** Phase 1 over a whole value, then phase 2 over every string it produced. */
-  maskValue(value: unknown): unknown {
+  /**
+   * Phase 0 (credentials, in every string, before anything else reads the
+   * text), phase 1 over the whole value, then phase 2 over every string it
+   * produced.
+   */
+  maskValue(input: unknown): unknown {
+    const value = this.secrets.redactDeep(input);
     if (typeof value === 'string') {
       const holder: unknown[] = [this.field(value, null)];
       this.slots.push({ holder, key: 0 });
@@ -538,6 +602,10 @@ export class MaskRun {
   /** A string whose key may say what it is. */
   private field(value: string, kind: KeyKind): string {
     switch (kind) {
+      case 'secret':
+      case 'auth':
+      case 'cookie':
+        return this.secrets.keyed(value, kind);
       case 'host':
         if (/^[^\s\\/]{1,253}$/.test(value)) return this.hostToken(value, true);
         break;
@@ -586,12 +654,16 @@ export class MaskRun {
     const dotted: string[] = [];
     this.literalOwner = new Map();
     for (const entity of this.registry.entities()) {
-      if (entity.kind !== 'user' && entity.kind !== 'host' && entity.kind !== 'domain') continue;
-      if (!(this.enabled(entity.kind) || (entity.kind === 'domain' && this.enabled('url')))) continue;
+      const cloud = entity.kind === 'account' || entity.kind === 'resource';
+      if (entity.kind !== 'user' && entity.kind !== 'host' && entity.kind !== 'domain' && !cloud) continue;
+      if (!(this.enabled(classOf(entity.kind)) || (entity.kind === 'domain' && this.enabled('url'))))
+        continue;
       for (const spelling of entity.spellings) {
         if (spelling === undefined) continue;
         const lower = spelling.toLowerCase();
-        if (lower.length < 3 || !HAS_LETTER.test(lower) || /[\r\n\\]/.test(lower)) continue;
+        // An AWS account id is all digits: replaced wherever those twelve digits stand alone.
+        const named = HAS_LETTER.test(lower) || (entity.kind === 'account' && /^\d{12}$/.test(lower));
+        if (lower.length < 3 || !named || /[\r\n\\]/.test(lower)) continue;
         if (LITERAL_STOP_WORDS.has(lower) || WELL_KNOWN_USERS.has(lower) || WELL_KNOWN_DOMAINS.has(lower))
           continue;
         if (WELL_KNOWN_HOSTS.has(lower) || this.allowed(spelling) || looksLikePseudonym(spelling)) continue;
@@ -652,7 +724,7 @@ export class MaskRun {
       const [replacement, consumed, at] =
         match[trig] !== undefined
           ? this.token(match.index, position, source, ctx, escaped)
-          : this.step(match, scanner.group, source, ctx, escaped);
+          : this.step(match, scanner, source, ctx, escaped);
       const start = at ?? match.index;
       const end = Math.max(start + consumed, match.index + 1);
       if (replacement !== source.slice(start, start + consumed)) {
@@ -664,21 +736,31 @@ export class MaskRun {
     return last === 0 ? source : out + source.slice(last);
   }
 
-  private step(
-    match: RegExpExecArray,
-    group: Readonly<Record<GroupName, number>>,
-    source: string,
-    ctx: Ctx,
-    escaped: boolean,
-  ): Step {
+  private step(match: RegExpExecArray, scanner: Scanner, source: string, ctx: Ctx, escaped: boolean): Step {
+    const group = scanner.group;
     const whole = match[0];
-    if (match[group.url] !== undefined) return [this.url(whole, false), whole.length];
+    if (match[group.url] !== undefined) {
+      // LDAP://CN=…,DC=…: no host, a DN; read from the DN on.
+      const scheme = whole.indexOf('://') + 3;
+      if (/^[A-Za-z]{1,6}=/.test(whole.slice(scheme))) return [whole.slice(0, scheme), scheme];
+      return [this.url(whole, false), whole.length];
+    }
+    if (match[group.dn] !== undefined) return [this.dn(whole, scanner, escaped), whole.length];
+    if (match[group.arn] !== undefined) {
+      const [arn, tail] = splitTrailing(whole);
+      return [this.arn(arn) + tail, whole.length];
+    }
     const quotedPath = match[group.qp];
     if (quotedPath !== undefined)
       return [(match[group.qq] ?? '') + this.winPath(quotedPath, escaped), whole.length];
     if (match[group.wp] !== undefined || match[group.wpb] !== undefined || match[group.fp] !== undefined) {
       const [path, tail] = splitTrailing(whole);
       return [this.winPath(path, escaped) + tail, whole.length];
+    }
+    if (match[group.unc] !== undefined) {
+      const bs = escaped ? 4 : 2;
+      const [name, tail] = splitTrailing(whole.slice(bs));
+      return [whole.slice(0, bs) + this.hostToken(name, true) + tail, whole.length];
     }
     if (match[group.up] !== undefined)
       return [this.unixPathInText(whole, source, match.index, ctx), whole.length];
@@ -1110,6 +1192,121 @@ export class MaskRun {
     return this.domainToken(domain) + separator + this.userToken(name) + tail;
   }
 
+  /**
+   * An LDAP distinguished name that names a directory entry (it has a DC or
+   * UID part; a certificate subject, CN=…,O=…,C=…, is left to the other
+   * patterns). A CN is a machine when it looks like one (a known host, a
+   * digit, a `$`, or under a Computers / Servers / Workstations / Domain
+   * Controllers container), else a person; UID is a person; the run of DC
+   * parts is the domain, as the same entity as its dotted name (spelled
+   * `DC=Domain_1`, so unmask restores `DC=corp,DC=acme` exactly); OU, O, L,
+   * ST, C and the directory's own containers (`CN=Users`, `CN=System`) stay.
+   */
+  private dn(whole: string, scanner: Scanner, escaped: boolean): string {
+    const parts = splitDn(whole, escaped);
+    // The DN is consumed whole (so a long one is read once); the values that stay are still
+    // scanned like any text (an address or an internal name in a certificate subject).
+    const directory = parts.some((p) => p.attr === 'dc' || p.attr === 'uid');
+    const machines = parts.some(
+      (p) => (p.attr === 'ou' || p.attr === 'cn') && MACHINE_CONTAINER.test(p.value),
+    );
+    let out = '';
+    let last = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] as DnPart;
+      let masked: string;
+      let end = part.end;
+      if (part.attr === 'dc') {
+        let j = i;
+        while (j + 1 < parts.length && parts[j + 1]?.attr === 'dc') j++;
+        end = (parts[j] as DnPart).end;
+        masked = this.dcRun(
+          whole.slice(part.start, end),
+          parts.slice(i, j + 1).map((p) => p.value),
+        );
+        i = j;
+      } else if (directory && part.attr === 'cn') masked = this.dnName(part.value, i === 0 && machines);
+      else if (directory && part.attr === 'uid') masked = this.dnName(part.value, false, true);
+      else masked = this.scan(scanner, part.value, NO_CTX, escaped);
+      out += whole.slice(last, part.start) + masked;
+      last = end;
+    }
+    return out + whole.slice(last);
+  }
+
+  private dnName(value: string, machine: boolean, person = false): string {
+    const lower = value.toLowerCase();
+    if (this.allowed(value) || this.registry.isPseudonym(value)) return value;
+    if (WELL_KNOWN_USERS.has(lower) || AD_CONTAINERS.has(lower) || BUILTIN_GROUP.test(value)) return value;
+    if (/^\{?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\}?$/i.test(value)) return value;
+    if (/^S-1-(?:5-21|12-1)(?:-\d{1,10}){2,5}$/i.test(value)) return this.mask('sid', value);
+    if (!/[A-Za-z]/.test(value)) return value;
+    const host =
+      !person &&
+      (machine ||
+        value.endsWith('$') ||
+        this.registry.find('host', value) !== undefined ||
+        WINDOWS_DEFAULT_HOST.test(value) ||
+        (HOST_NAME.test(value) && /\d/.test(value)) ||
+        (value.includes('.') && looksLikeDnsName(value)));
+    if (host && !/[\s\\]/.test(value)) return this.hostToken(value, true);
+    return this.mask('user', value);
+  }
+
+  /** `corp,DC=acme,DC=com` (after the first `DC=`): the domain corp.acme.com in its DN spelling. */
+  private dcRun(text: string, labels: string[]): string {
+    const dotted = labels.join('.');
+    const lower = dotted.toLowerCase();
+    if (!this.enabled('domain') || this.allowed(dotted) || WELL_KNOWN_DOMAINS.has(lower)) return text;
+    if (labels.length > 1) {
+      this.orgDomains.add(lower);
+      this.orgDomains.add(registrableDomain(lower));
+    }
+    if (this.registry.isPseudonym(dotted)) return text;
+    const { entity } = this.registry.resolve('domain', dotted);
+    this.strong.add(entity);
+    return this.registry.spell(entity, text);
+  }
+
+  /**
+   * An ARN: the partition, service, region and resource type stay; the
+   * account id becomes ACCOUNT_n, the user of an IAM user / STS session
+   * USER_n, every other resource name RESOURCE_n. AWS-managed ARNs
+   * (`arn:aws:iam::aws:policy/…`) stay whole.
+   */
+  private arn(arn: string): string {
+    const match = /^(arn:[\w-]+:([\w-]+):[\w-]*:)(\d{12}|aws)?:(.*)$/i.exec(arn);
+    if (!match || this.allowed(arn)) return arn;
+    const account = match[3] ?? '';
+    if (account.toLowerCase() === 'aws') return arn;
+    const head = match[1] ?? '';
+    const masked = account ? this.mask('account', account, 'cloud') : '';
+    return `${head}${masked}:${this.arnResource((match[2] ?? '').toLowerCase(), match[4] ?? '')}`;
+  }
+
+  private arnResource(service: string, resource: string): string {
+    if (resource === '*' || resource === 'root') return resource;
+    let type = '';
+    let id = resource;
+    // `user/jdoe`, `function:name`: the type stays. An S3 ARN starts with the bucket.
+    const cut = service === 's3' ? -1 : resource.search(/[/:]/);
+    if (cut > 0) {
+      type = resource.slice(0, cut + 1);
+      id = resource.slice(cut + 1);
+    }
+    const kind = type.slice(0, -1).toLowerCase();
+    const segments = id.split(/([/:])/);
+    const lastName = segments.length - 1;
+    const person = kind === 'user' || kind === 'federated-user' || (kind === 'assumed-role' && lastName >= 2);
+    const out = segments.map((segment, i) => {
+      if (i % 2 === 1 || segment === '' || segment === '*' || /^(?:\$LATEST|\d{1,6})$/.test(segment))
+        return segment;
+      if (person && i === lastName) return this.userToken(segment);
+      return this.mask('resource', segment, 'cloud');
+    });
+    return type + out.join('');
+  }
+
   private url(value: string, forced: boolean): string {
     const match = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)(?:([^@]*)@)?(\[[^\]]*\]|[^:]*)(:\d+)?$/.exec(value);
     if (!match) return value;
@@ -1119,7 +1316,14 @@ export class MaskRun {
     const port = match[4] ?? '';
     let tail = '';
     if (!port) [host, tail] = splitTrailing(host);
-    const who = userinfo === undefined ? '' : `${userinfo.length > 0 ? this.userToken(userinfo) : ''}@`;
+    let who = '';
+    if (userinfo !== undefined) {
+      // user:password@ — the password was redacted in phase 0 (SECRET_n); the user is a user.
+      const colon = userinfo.indexOf(':');
+      const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
+      const rest = colon < 0 ? '' : userinfo.slice(colon);
+      who = `${user.length > 0 ? this.userToken(user) : ''}${rest}@`;
+    }
     return scheme + who + this.urlHost(host, forced) + port + tail;
   }
 

@@ -21,6 +21,7 @@
 const KEY_SUFFIX = String.raw`(?:host|hosts|name|user|users|domain|upn|fqdn|computer|workstation|server|controller|version|ver|build|path|image|file|uri|url|request)`;
 
 import { PSEUDONYM_SOURCE } from './registry';
+import { buildSecretScanners, type SecretScanners } from './secrets';
 
 const SYSLOG_STAMP = String.raw`(?:[A-Z]{3} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)`;
 
@@ -78,6 +79,14 @@ function mainSource(escaped: boolean, escapes = escaped): string {
   const quotedBody = String.raw`(?:[^"'\r\n\t<>|*?\s]|[ \t](?![-/]))`;
   const unixSeg = String.raw`[\w.@%+=,~-]{1,255}`;
   const mac = String.raw`[0-9A-F]{2}(?:-[0-9A-F]{2}){5}`;
+  // A DN value ends at a comma (or `+ " < > ; =`); `\,` is an escaped comma (`\\,` in JSON text).
+  // A DC value is a DNS label, so prose after the DN is not read as part of it.
+  const dnValue = escaped
+    ? String.raw`(?:[^,+"\\<>;=\r\n]|\\\\[^\\\r\n]){1,128}`
+    : String.raw`(?:[^,+"\\<>;=\r\n]|\\[^\r\n]){1,128}`;
+  const dcValue = String.raw`[\w-]{1,63}`;
+  const rdn = String.raw`(?:DC=${dcValue}|(?:STREET|UID|CN|OU|ST|O|L|C)=${dnValue})`;
+  const dnStart = boundary(String.raw`\w.-`, escapes);
   // These begin a word: one cheap check ("no word character before") skips them inside words.
   const wordStart = [
     // scheme://[userinfo@]host[:port] — the path after it is left to the other alternatives.
@@ -94,11 +103,17 @@ function mainSource(escaped: boolean, escapes = escaped): string {
     // Windows' default machine names are host names wherever they stand.
     String.raw`(?<wh>(?:DESKTOP|LAPTOP|WIN|EC2AMAZ|WORKSTATION)-(?<=${boundary(String.raw`\w.-`, escapes)}(?:DESKTOP|LAPTOP|WIN|EC2AMAZ|WORKSTATION)-)[A-Z0-9]{5,15})(?![\w-]|\.\w)`,
     String.raw`(?<php>(?:host(?:name)?|computer|workstation|endpoint|machine|device|server|agent|node)(?: name)?:? {1,4})(?<phh>[A-Za-z0-9][\w-]{0,62}(?:\.[\w-]{1,63}){0,10})(?![\w:-]|\.\w)`,
+    // An LDAP distinguished name: two or more RDNs (CN=John Doe,OU=Finance,DC=corp,DC=acme).
+    String.raw`(?<dn>(?:DC=(?<=${dnStart}DC=)${dcValue}|(?:CN|UID|OU)=(?<=${dnStart}(?:CN|UID|OU)=)${dnValue})(?:,[ ]?${rdn}){1,32})`,
+    // arn:partition:service:region:account:resource
+    String.raw`(?<arn>arn:(?<=${boundary(String.raw`\w.:/-`, escapes)}arn:)[\w-]{1,32}:[\w-]{1,64}:[\w-]{0,32}:(?:\d{12}|aws)?:[^\s"'<>,;()[\]{}\\\x60]{1,1024})`,
   ];
   const anywhere = [
     // A quoted Windows path may hold spaces anywhere (but not a command-line switch).
     String.raw`(?<qq>["'])(?<qp>${winStart}${quotedBody}{0,1024})(?=["'])`,
     String.raw`(?<wpb>${bs}(?<=${pathStart}${bs})(?:${device}|${bs}[A-Za-z0-9._$-]{1,253}${bs})${segments})`,
+    // A bare UNC server, no share after it: `psexec \\host01 -u …`, `net view \\fs01`.
+    String.raw`(?<unc>${bs}${bs}(?<=${pathStart}${bs}${bs})[A-Za-z0-9][\w.-]{0,252})(?![\w.$-]|${bs}|\\)`,
     String.raw`(?<up>\/(?<=${boundary(String.raw`\w.:/~\\$%@\]-`, escapes)}\/)(?:${unixSeg}\/){1,64}[\w.@%+=,~-]{0,255})`,
     String.raw`\((?<sto>to [\w.$-]{1,32}\) {1,16})(?<stu>[A-Za-z0-9_.$@\\-]{1,64})`,
     triggerSource(bs, true),
@@ -125,6 +140,7 @@ export const GROUP_NAMES = [
   'qp',
   'wp',
   'wpb',
+  'unc',
   'fp',
   'up',
   'sid',
@@ -138,6 +154,8 @@ export const GROUP_NAMES = [
   'wh',
   'php',
   'phh',
+  'dn',
+  'arn',
   'trig',
 ] as const;
 export type GroupName = (typeof GROUP_NAMES)[number];
@@ -206,6 +224,8 @@ export interface Scanners {
   telling: RegExp;
   /** Pseudonym-shaped tokens (HOST_3, user_12) already in the text being masked. */
   lookalike: RegExp;
+  /** Credentials (secrets.ts). */
+  secrets: SecretScanners;
 }
 
 /** Compiles the scanners (a few milliseconds; the Sanitizer does it once). */
@@ -220,9 +240,10 @@ export function buildScanners(): Scanners {
     userTailPlain: new RegExp(String.raw`(\\)${user}(?!\\)`, 'iy'),
     userTailEscaped: new RegExp(String.raw`(\\\\)${user}(?!\\\\)`, 'iy'),
     valueTail:
-      /(["']?)((?:[ \t]|\\t){0,8}[:=](?:[ \t]|\\t){0,8})(?:"([^"\r\n]{0,255})"|'([^'\r\n]{0,255})'|([^\s"',;|<>()[\]{}]{1,255}))/y,
+      /(["']?)((?:[ \t]|\\t){0,8}[:=](?:[ \t]|\\t){0,8})(?:"([^"\r\n]{0,255})"|'([^'\r\n]{0,255})'|([^\s"',;|&<>()[\]{}]{1,255}))/y,
     telling: new RegExp(`${KEY_SUFFIX}$`, 'i'),
     lookalike: new RegExp(PSEUDONYM_SOURCE, 'gi'),
+    secrets: buildSecretScanners(),
   };
 }
 
@@ -411,6 +432,73 @@ export const UNIX_SYSTEM_ROOTS = new Set([
 
 /** Under /var, these hold people's mail, crontabs and web sites. */
 export const UNIX_VAR_PRIVATE = new Set(['mail', 'spool', 'www', 'home', 'vmail']);
+
+/** Active Directory containers and objects that are the same in every domain (CN=Users, CN=System …). */
+export const AD_CONTAINERS = new Set(
+  [
+    'users',
+    'computers',
+    'builtin',
+    'system',
+    'configuration',
+    'schema',
+    'sites',
+    'servers',
+    'services',
+    'policies',
+    'partitions',
+    'subnets',
+    'inter-site transports',
+    'ip',
+    'smtp',
+    'foreignsecurityprincipals',
+    'managed service accounts',
+    'program data',
+    'microsoft',
+    'ntds settings',
+    'ntds quotas',
+    'default-first-site-name',
+    'lostandfound',
+    'infrastructure',
+    'deleted objects',
+    'microsoftdns',
+    'domaindnszones',
+    'forestdnszones',
+    'adminsdholder',
+    'password settings container',
+    'wmipolicy',
+    'keys',
+    'domain system volume',
+    'dfsr-globalsettings',
+    'file replication service',
+    'rid manager$',
+    'rid set',
+    'machine',
+    'user',
+    'extended-rights',
+    'display specifiers',
+    'well-known security principals',
+    'public key services',
+    'certification authorities',
+    'enrollment services',
+    'certificate templates',
+    'aia',
+    'cdp',
+    'kra',
+    'oid',
+    'ntauthcertificates',
+    'ras and ias servers access check',
+    'domain controllers',
+    'enterprise domain controllers',
+    'read-only domain controllers',
+    'dnsadmins',
+    'dnsupdateproxy',
+    'protected users',
+    'cloneable domain controllers',
+    'denied rodc password replication group',
+    'allowed rodc password replication group',
+  ].map((name) => name.toLowerCase()),
+);
 
 /** Common words that as a bare "user"/"host" value mean nothing: not matched as literals. */
 export const LITERAL_STOP_WORDS = new Set([

@@ -19,7 +19,8 @@ import { normalizeIPv4, normalizeIPv6 } from './net';
 export type PseudonymMap = Record<string, string>;
 
 /** What a pseudonym stands for; each kind has its own prefix and counter. */
-export type Kind = 'user' | 'host' | 'domain' | 'ip' | 'path' | 'email' | 'mac' | 'sid';
+export type Kind =
+  'user' | 'host' | 'domain' | 'ip' | 'path' | 'email' | 'mac' | 'sid' | 'account' | 'resource';
 
 export const PREFIX: Readonly<Record<Kind, string>> = {
   user: 'USER',
@@ -30,6 +31,8 @@ export const PREFIX: Readonly<Record<Kind, string>> = {
   email: 'EMAIL',
   mac: 'MAC',
   sid: 'SID',
+  account: 'ACCOUNT',
+  resource: 'RESOURCE',
 };
 
 const KIND_OF_PREFIX = new Map<string, Kind>(
@@ -64,7 +67,7 @@ function patternsOf(prefix: string): string[] {
  * markdown-escaped underscore). Callers check the character before it with
  * `pseudonymStartsHere` (a lookbehind first would slow the scan down).
  */
-export const PSEUDONYM_SOURCE = String.raw`(HOST|USER|DOMAIN|IP|PATH|EMAIL|MAC|SID)(\\?_)(\d{1,9})(?!\d)`;
+export const PSEUDONYM_SOURCE = String.raw`(HOST|USER|DOMAIN|IP|PATH|EMAIL|MAC|SID|ACCOUNT|RESOURCE)(\\?_)(\d{1,9})(?!\d)`;
 
 /**
  * True when a pseudonym-shaped token at `index` stands on its own: not glued
@@ -84,7 +87,7 @@ export function pseudonymStartsHere(text: string, index: number): boolean {
   );
 }
 
-const PSEUDONYM_EXACT = /^(HOST|USER|DOMAIN|IP|PATH|EMAIL|MAC|SID)_\d{1,9}$/i;
+const PSEUDONYM_EXACT = /^(HOST|USER|DOMAIN|IP|PATH|EMAIL|MAC|SID|ACCOUNT|RESOURCE)_\d{1,9}$/i;
 
 /** True when `text` is exactly a pseudonym-shaped token. */
 export function looksLikePseudonym(text: string): boolean {
@@ -106,6 +109,12 @@ export function normalize(kind: Kind, real: string): string {
       return real.toUpperCase();
     case 'path':
       return real.startsWith('/') ? real : real.replace(/[\\/]+/g, '\\').toLowerCase();
+    case 'user':
+      // `CN=Doe\, Jane` in a DN, `CN=Doe\\, Jane` in a JSON-escaped body: one person.
+      return real.toLowerCase().replace(/\\\\/g, '\\');
+    case 'domain':
+      // DC=corp,DC=acme,DC=com in an LDAP DN is the domain corp.acme.com, in another spelling.
+      return real.toLowerCase().replace(/\s*,\s*dc=/g, '.');
     default:
       return real.toLowerCase();
   }

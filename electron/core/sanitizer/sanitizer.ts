@@ -2,21 +2,28 @@
  * The sanitizer. Every egress of incident data (the LLM always, chat channels
  * unless set to show real values) goes through `mask`; `unmask` restores real
  * values in what comes back. Users, hosts, domains, addresses, paths,
- * e-mails, MACs and SIDs become per-incident pseudonyms (HOST_1, USER_2,
- * PATH_3.exe ...); hashes, MITRE and CVE ids, severities, timestamps and
- * versions stay readable. The rules are in README.md next to this file.
+ * e-mails, MACs, SIDs, LDAP DNs and ARNs become per-incident pseudonyms
+ * (HOST_1, USER_2, PATH_3.exe, ACCOUNT_1 ...); credentials become SECRET_n,
+ * which is never restored; hashes, MITRE and CVE ids, severities,
+ * timestamps and versions stay readable. The rules are in README.md next to
+ * this file.
  */
 import type { Entities } from '../../../shared/domain';
 import { KeyKinds, MASK_CLASSES, MaskRun, type MaskClass } from './masker';
 import { buildScanners, type Scanners } from './patterns';
 import { PREFIX, PSEUDONYM_SOURCE, unmaskText, type PseudonymMap } from './registry';
+import { SecretRedactor } from './secrets';
 
 export type { PseudonymMap } from './registry';
 export { MASK_CLASSES, type MaskClass } from './masker';
 
 export interface SanitizerSettings {
   enabled: boolean;
-  /** Classes to mask (empty = all): user, host, ip, path, email, mac, sid, url, domain. */
+  /**
+   * Classes to mask (empty = all): user, host, ip, path, email, mac, sid,
+   * url, domain, cloud, secret. Credentials (`secret`) are redacted whatever
+   * the list says.
+   */
   classes: string[];
   /** Values never masked (exact, case-insensitive), e.g. public threat indicators. */
   allow: string[];
@@ -39,18 +46,32 @@ export class Sanitizer {
    * incident's known entities so they are replaced wherever they appear.
    * Passing an existing `map` keeps pseudonyms consistent across calls for one
    * incident: the map is extended in place (and returned), never renumbered.
-   * With the sanitizer disabled, `value` comes back as it is.
+   * With the sanitizer disabled only credentials are redacted (as
+   * `redactSecrets` does); everything else comes back as it is.
    *
    * @throws TypeError when `value` contains itself.
    */
   mask<T>(value: T, known?: Entities, map?: PseudonymMap): Sanitized<T> {
     const target = map ?? {};
     const settings = this.settings();
-    if (!settings.enabled) return { value, map: target };
+    if (!settings.enabled) return { value: this.redactSecrets(value), map: target };
     const run = new MaskRun(this.scanners, this.keyKinds, settings, target);
     run.reserveLookalikes(value);
     if (known) run.seed(known);
     return { value: run.maskValue(value) as T, map: target };
+  }
+
+  /**
+   * Only the credentials of `value` (passwords, tokens, keys in command
+   * lines, connection strings, headers) replaced by SECRET_n, whatever the
+   * settings say; the rest, and any subtree without a credential, is
+   * returned as it is. For an egress that shows real values (a chat channel
+   * with masking off): a victim's password is never sent anywhere.
+   *
+   * @throws TypeError when `value` contains itself.
+   */
+  redactSecrets<T>(value: T): T {
+    return new SecretRedactor(this.scanners.secrets).redactDeep(value) as T;
   }
 
   /**
