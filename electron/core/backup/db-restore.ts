@@ -29,13 +29,14 @@ export function withAttached<T>(db: Db, file: string, fn: (schema: string) => T)
 
 /**
  * The tables whose rows make up the database: ordinary tables of `main`, not
- * SQLite's own (sqlite_sequence, sqlite_stat*) nor the shadow tables of a
- * virtual table, which the virtual table maintains itself.
+ * SQLite's own (sqlite_sequence, sqlite_stat*) nor virtual tables and their
+ * shadow tables: the full-text index is rebuilt by the triggers on the rows
+ * copied into `incidents` and `analyses` (migration 0004).
  */
 export function dataTables(db: Db): string[] {
   const shadow = new Set(
     (db.pragma('main.table_list') as { name: string; type: string }[])
-      .filter((t) => t.type === 'shadow')
+      .filter((t) => t.type === 'shadow' || t.type === 'virtual')
       .map((t) => t.name),
   );
   const names = db

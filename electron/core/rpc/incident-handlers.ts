@@ -1,5 +1,10 @@
 /** Incident list, triage (assign, bulk), dashboard figures and CSV / JSON export. */
-import { ContractError } from '../../../shared/ipc/result';
+import type { Incident } from '../../../shared/domain';
+import type { ExportFile, IncidentQuery } from '../../../shared/ipc/contract';
+import { EXPORT_MAX_ROWS } from '../../../shared/ipc/contract';
+import { createDashboardRepo } from '../db/repos/dashboard-repo';
+import { cursorAfter } from '../db/repos/incidents-repo';
+import { Sanitizer } from '../sanitizer/sanitizer';
 import type { HandlerDeps } from './handlers';
 import type { Handlers } from './dispatcher';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -7,35 +12,127 @@ import { decodeCursor, encodeCursor } from './cursor';
 type IncidentMethods =
   'incidents.list' | 'incidents.assign' | 'incidents.bulkUpdate' | 'incidents.export' | 'dashboard.stats';
 
-export function createIncidentHandlers(deps: HandlerDeps): Pick<Handlers, IncidentMethods> {
+/** The CSV columns, in order: one row per incident, lists joined with "; ". */
+const CSV_COLUMNS: [string, (incident: Incident) => string | number | null][] = [
+  ['id', (i) => i.id],
+  ['title', (i) => i.title],
+  ['severity', (i) => i.severity],
+  ['status', (i) => i.status],
+  ['assignee', (i) => i.assignee],
+  ['source_kind', (i) => i.source.kind],
+  ['source_id', (i) => i.source.id],
+  ['source_name', (i) => i.source.name],
+  ['first_seen', (i) => i.firstSeen],
+  ['last_seen', (i) => i.lastSeen],
+  ['count', (i) => i.count],
+  ['category', (i) => i.category],
+  ['hosts', (i) => i.entities.hosts.join('; ')],
+  ['ips', (i) => i.entities.ips.join('; ')],
+  ['users', (i) => i.entities.users.join('; ')],
+  ['tags', (i) => i.tags.join('; ')],
+  ['mitre_techniques', (i) => i.mitre.techniques.join('; ')],
+  ['vendor_id', (i) => i.vendorId],
+  ['vendor_status', (i) => i.vendorStatus],
+  ['console_url', (i) => i.consoleUrl],
+  ['description', (i) => i.description],
+];
+
+/**
+ * One CSV field (RFC 4180). A spreadsheet would run a cell that starts with
+ * = + - @ (or a tab / carriage return before one) as a formula, and incident
+ * text comes from outside: such a cell gets a leading apostrophe, which
+ * spreadsheets show as text and never evaluate.
+ */
+export function csvField(value: string | number | null): string {
+  let text = value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function csvLine(values: (string | number | null)[]): string {
+  return `${values.map(csvField).join(',')}\r\n`;
+}
+
+/** vigil-incidents-2026-11-21T1000Z.csv: the UTC minute of the export, safe in every file system. */
+function exportName(nowMs: number, extension: string): string {
+  const iso = new Date(nowMs).toISOString();
+  return `vigil-incidents-${iso.slice(0, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z.${extension}`;
+}
+
+/** What these handlers use of the core. */
+export type IncidentHandlerDeps = Pick<HandlerDeps, 'db' | 'config' | 'clock' | 'incidents' | 'actions'>;
+
+export function createIncidentHandlers(deps: IncidentHandlerDeps): Pick<Handlers, IncidentMethods> {
+  const dashboard = createDashboardRepo(deps.db);
+  // A masked export is for sharing outside: masked whatever sanitizer.enabled says (that switch
+  // governs chat channels), with the configured rules and allow-list — as the LLM and the
+  // detail view's masked mode get it.
+  const masker = new Sanitizer(() => ({ ...deps.config.get().sanitizer, enabled: true }));
+  /** An incident as a channel sends it: masked with its own entities seeded, the source (Vigil's own config) kept. */
+  const maskIncident = (incident: Incident): Incident => {
+    const { source, ...rest } = incident;
+    const masked = masker.mask({ incident: rest }, incident.entities).value;
+    return { ...masked.incident, source };
+  };
+
   return {
-    'incidents.list': ({ limit, cursor, severity, status, sourceKind }) => {
+    'incidents.list': ({ limit, cursor, ...query }) => {
+      const position = cursor ? decodeCursor(cursor, query) : undefined;
       const page = deps.incidents.list({
+        ...query,
         limit,
-        cursor: cursor ? decodeCursor(cursor) : undefined,
-        severity,
-        status,
-        sourceKind,
+        cursor: position?.after,
+        carry: position?.carry,
       });
       const last = page.items.at(-1);
       return {
         items: page.items,
         total: page.total,
-        totalCapped: false,
-        nextCursor: page.hasMore && last ? encodeCursor(last.lastSeen, last.id) : null,
+        totalCapped: page.totalCapped,
+        nextCursor:
+          page.hasMore && last
+            ? encodeCursor(query, cursorAfter(query.sort ?? 'lastSeen', last), page.carry)
+            : null,
       };
     },
-    'incidents.assign': () => {
-      throw new ContractError('unavailable', 'incidents.assign is not built yet');
+
+    'incidents.assign': ({ id, assignee }, ctx) => deps.actions.assign(id, assignee, ctx),
+
+    'incidents.bulkUpdate': ({ ids, status, assignee, note }, ctx) =>
+      deps.actions.bulkUpdate(ids, { status, assignee, note }, ctx),
+
+    'incidents.export': ({ format, masked, ...query }): ExportFile => {
+      const filters: IncidentQuery = query;
+      const nowMs = deps.clock.now();
+      const chunks: string[] = [];
+      let rows = 0;
+      let truncated = false;
+      if (format === 'csv') chunks.push(csvLine(CSV_COLUMNS.map(([name]) => name)));
+      for (const found of deps.incidents.iterate(filters, EXPORT_MAX_ROWS + 1)) {
+        if (rows === EXPORT_MAX_ROWS) {
+          truncated = true;
+          break;
+        }
+        const incident = masked ? maskIncident(found) : found;
+        chunks.push(
+          format === 'csv'
+            ? csvLine(CSV_COLUMNS.map(([, read]) => read(incident)))
+            : `${rows === 0 ? '' : ',\n'}${JSON.stringify(incident)}`,
+        );
+        rows++;
+      }
+      const content =
+        format === 'csv' ? chunks.join('') : `[${rows === 0 ? '' : '\n'}${chunks.join('')}\n]\n`;
+      return {
+        filename: exportName(nowMs, format),
+        mimeType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json',
+        content,
+        encoding: 'utf8',
+        rows,
+        truncated,
+      };
     },
-    'incidents.bulkUpdate': () => {
-      throw new ContractError('unavailable', 'incidents.bulkUpdate is not built yet');
-    },
-    'incidents.export': () => {
-      throw new ContractError('unavailable', 'incidents.export is not built yet');
-    },
-    'dashboard.stats': () => {
-      throw new ContractError('unavailable', 'dashboard.stats is not built yet');
-    },
+
+    'dashboard.stats': ({ hours }) => dashboard.stats(deps.clock.now(), hours),
   };
 }

@@ -6,5 +6,6 @@ import type { Migration } from '../migrations';
 import { m0001Initial } from './0001-initial';
 import { m0002Analyses } from './0002-analyses';
 import { m0003Outbox } from './0003-outbox';
+import { m0004Triage } from './0004-triage';
 
-export const migrations: readonly Migration[] = [m0001Initial, m0002Analyses, m0003Outbox];
+export const migrations: readonly Migration[] = [m0001Initial, m0002Analyses, m0003Outbox, m0004Triage];
