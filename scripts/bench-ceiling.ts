@@ -21,9 +21,10 @@ const server = createServer((req, res) => {
       return;
     }
     received++;
+    const answer = JSON.stringify({ accepted: true, id: `inc_${received}` });
     res
-      .writeHead(202, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ accepted: true, id: `inc_${received}` }));
+      .writeHead(202, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) })
+      .end(answer);
   });
 });
 // Same keep-alive window as a stock Node server, so the load generator reuses its sockets for both.

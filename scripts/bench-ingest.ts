@@ -3,32 +3,63 @@
  * shell (electron/server/cli.ts, its own process, temp data dir) and, as the
  * ceiling, against a bare Node server that only parses the JSON
  * (scripts/bench-ceiling.ts). Each gets the same load: saturation over a
- * bounded pool of keep-alive connections, then two fixed rates.
+ * bounded pool of keep-alive connections, then fixed rates.
+ *
+ * The servers take turns, round after round (Vigil, ceiling, Vigil, ...),
+ * each round on a fresh process (and for Vigil a fresh data dir), so a burst
+ * of load from elsewhere on the machine lands on both rather than on one; a
+ * figure is the median of the rounds, with the spread beside it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { LoadResult } from './bench-load';
+import type { ChildServer, LoadResult } from './bench-load';
 import { ROOT, runLoad, startChild } from './bench-load';
 
 export interface IngestBenchOptions {
+  /** Rounds per server; each figure is the median over them. */
+  rounds: number;
   saturationMs: number;
   rates: number[];
   rateMs: number;
   connections: number;
 }
 
-export interface IngestResult {
-  name: string;
+/** One load (saturation or a rate) over the rounds: the median of each figure and its spread. */
+export interface IngestCase {
+  mode: string;
+  requestsPerSec: Spread;
+  p50Ms: Spread;
+  p99Ms: Spread;
+  maxMs: Spread;
+  serverCores: Spread | null;
+  generatorCores: Spread;
+  errors: number;
+  errorSamples: string[];
+  /** Every round's own result, in order. */
   runs: LoadResult[];
 }
 
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface IngestResult {
+  name: string;
+  cases: IngestCase[];
+}
+
 export interface IngestBench {
+  rounds: number;
   vigil: IngestResult;
   ceiling: IngestResult;
-  /** Vigil's saturation throughput as a share of the ceiling's. */
+  /** Vigil's median saturation throughput as a share of the ceiling's. */
   shareOfCeiling: number;
+  /** The share round by round (Vigil's round i against the ceiling's round i). */
+  shareByRound: number[];
 }
 
 const WEBHOOK_TOKEN = 'bench-ingest-webhook-token-0123456789';
@@ -69,15 +100,23 @@ function alertBody(run: number, i: number): string {
   });
 }
 
-async function loadRuns(url: string, options: IngestBenchOptions, runBase: number): Promise<LoadResult[]> {
+/** One round against one server: a short warm-up, saturation, then each fixed rate. */
+async function loadRound(
+  server: ChildServer,
+  url: string,
+  options: IngestBenchOptions,
+  runBase: number,
+): Promise<LoadResult[]> {
   const headers = { authorization: `Bearer ${WEBHOOK_TOKEN}` };
-  const runs: LoadResult[] = [];
+  const serverPid = server.child.pid;
+  const pid = serverPid !== undefined ? { serverPid } : {};
   // A short warm-up so JIT and the first SQLite pages do not count against the first run.
   await runLoad({ url, headers, body: (i) => alertBody(runBase, i), durationMs: 1_000, connections: 8 });
   const plans: { rate?: number; durationMs: number }[] = [
     { durationMs: options.saturationMs },
     ...options.rates.map((rate) => ({ rate, durationMs: options.rateMs })),
   ];
+  const results: LoadResult[] = [];
   for (const [index, plan] of plans.entries()) {
     const run = runBase + index + 1;
     const result = await runLoad({
@@ -87,21 +126,21 @@ async function loadRuns(url: string, options: IngestBenchOptions, runBase: numbe
       durationMs: plan.durationMs,
       connections: options.connections,
       ...(plan.rate !== undefined ? { rate: plan.rate } : {}),
+      ...pid,
     });
     console.log(
-      `  ${result.mode.padEnd(22)} ${String(result.requestsPerSec).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}`,
+      `    ${result.mode.padEnd(22)} ${String(result.requestsPerSec).padStart(6)} req/s  p50 ${result.p50Ms} ms  ` +
+        `p99 ${result.p99Ms} ms  errors ${result.errors}  cpu: server ${result.serverCores ?? '?'}, generator ${result.generatorCores}`,
     );
-    runs.push(result);
+    results.push(result);
   }
-  return runs;
+  return results;
 }
 
-/** Ingest throughput and latency of the headless shell, then of the bare-Node ceiling. */
-export async function benchIngest(options: IngestBenchOptions): Promise<IngestBench> {
+async function vigilRound(options: IngestBenchOptions, round: number): Promise<LoadResult[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-ingest-'));
   const seed = join(dataDir, 'seed.json');
   writeFileSync(seed, JSON.stringify({ webhook: { token: WEBHOOK_TOKEN, rateLimitPerMin: 100_000_000 } }));
-  let vigilRuns: LoadResult[];
   const vigil = startChild(
     'electron/server/cli.ts',
     ['--data-dir', join(dataDir, 'data'), '--port', '0', '--webhook-port', '0', '--config', seed],
@@ -109,26 +148,78 @@ export async function benchIngest(options: IngestBenchOptions): Promise<IngestBe
   );
   try {
     const webhook = (await vigil.waitFor(/Webhook:\s+(http:\/\/127\.0\.0\.1:\d+\/api\/alert)/))[1]!;
-    console.log(`Vigil headless shell (pid ${vigil.child.pid ?? '?'})`);
-    vigilRuns = await loadRuns(webhook, options, 0);
+    console.log(`  round ${round + 1}: Vigil headless shell (pid ${vigil.child.pid ?? '?'})`);
+    return await loadRound(vigil, webhook, options, round * 1000);
   } finally {
     await vigil.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  let ceilingRuns: LoadResult[];
+}
+
+async function ceilingRound(options: IngestBenchOptions, round: number): Promise<LoadResult[]> {
   const ceiling = startChild(join(ROOT, 'scripts', 'bench-ceiling.ts'), []);
   try {
     const url = (await ceiling.waitFor(/Webhook:\s+(http:\/\/127\.0\.0\.1:\d+\/api\/alert)/))[1]!;
-    console.log(`Bare Node ceiling (pid ${ceiling.child.pid ?? '?'})`);
-    ceilingRuns = await loadRuns(url, options, 100);
+    console.log(`  round ${round + 1}: bare Node ceiling (pid ${ceiling.child.pid ?? '?'})`);
+    return await loadRound(ceiling, url, options, 500 + round * 1000);
   } finally {
     await ceiling.stop();
   }
-  const vigilSat = vigilRuns[0]?.requestsPerSec ?? 0;
-  const ceilingSat = ceilingRuns[0]?.requestsPerSec ?? 0;
+}
+
+function spread(values: number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  // The lower middle for an even count, so a figure is always one that was measured.
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
+  return { median, min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
+}
+
+/** Case i of every round, summarised. */
+function summarise(rounds: LoadResult[][]): IngestCase[] {
+  return (rounds[0] ?? []).map((first, i) => {
+    const runs = rounds.map((round) => round[i]!);
+    const cores = runs.map((r) => r.serverCores);
+    return {
+      mode: first.mode,
+      requestsPerSec: spread(runs.map((r) => r.requestsPerSec)),
+      p50Ms: spread(runs.map((r) => r.p50Ms)),
+      p99Ms: spread(runs.map((r) => r.p99Ms)),
+      maxMs: spread(runs.map((r) => r.maxMs)),
+      serverCores: cores.every((c) => c !== null) ? spread(cores) : null,
+      generatorCores: spread(runs.map((r) => r.generatorCores)),
+      errors: runs.reduce((sum, r) => sum + r.errors, 0),
+      errorSamples: [...new Set(runs.flatMap((r) => r.errorSamples))].slice(0, 5),
+      runs,
+    };
+  });
+}
+
+/** Ingest throughput and latency of the headless shell and of the bare-Node ceiling, in alternating rounds. */
+export async function benchIngest(options: IngestBenchOptions): Promise<IngestBench> {
+  const vigilRounds: LoadResult[][] = [];
+  const ceilingRounds: LoadResult[][] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    vigilRounds.push(await vigilRound(options, round));
+    ceilingRounds.push(await ceilingRound(options, round));
+  }
+  const vigil = summarise(vigilRounds);
+  const ceiling = summarise(ceilingRounds);
+  const vigilSat = vigil[0]?.requestsPerSec.median ?? 0;
+  const ceilingSat = ceiling[0]?.requestsPerSec.median ?? 0;
+  const share = (v: number, c: number) => (c > 0 ? Math.round((v / c) * 1000) / 1000 : 0);
   return {
-    vigil: { name: 'Vigil POST /api/alert (headless shell)', runs: vigilRuns },
-    ceiling: { name: 'bare Node: parse JSON, answer 202', runs: ceilingRuns },
-    shareOfCeiling: ceilingSat > 0 ? Math.round((vigilSat / ceilingSat) * 1000) / 1000 : 0,
+    rounds: options.rounds,
+    vigil: { name: 'Vigil POST /api/alert (headless shell)', cases: vigil },
+    ceiling: { name: 'bare Node: parse JSON, answer 202', cases: ceiling },
+    shareOfCeiling: share(vigilSat, ceilingSat),
+    shareByRound: vigilRounds.map((round, i) =>
+      share(round[0]?.requestsPerSec ?? 0, ceilingRounds[i]?.[0]?.requestsPerSec ?? 0),
+    ),
   };
+}
+
+/** A median with its spread, e.g. "4210 (3980-4400)". */
+export function formatSpread(value: Spread, digits = 0): string {
+  const f = (n: number) => (Number.isNaN(n) ? '?' : n.toFixed(digits));
+  return value.min === value.max ? f(value.median) : `${f(value.median)} (${f(value.min)}-${f(value.max)})`;
 }

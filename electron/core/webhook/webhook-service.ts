@@ -13,7 +13,7 @@ import type { ZodType } from 'zod';
 
 import { formatIssues } from '../../../shared/config';
 import type { Clock } from '../clock';
-import { HttpError, readBody, safeEqual, sendJson as send } from '../http';
+import { HttpError, MAX_JSON_DEPTH, nestedDeeperThan, readBody, safeEqual, sendJson as send } from '../http';
 import type { IngestResult } from '../ingest/ingestor';
 import type { Logger } from '../logger';
 import type { Service, ServiceState } from '../service-host';
@@ -30,10 +30,15 @@ export interface WebhookRoute {
    */
   token?(params: Record<string, string>): string | undefined;
   /**
-   * Stores the event(s) and returns once committed; an array answers with the
-   * first result's fields plus `results`. Throw HttpError for a refusal.
+   * Stores the event(s) and returns (or resolves) once committed; an array
+   * answers with the first result's fields plus `results`. Throw (or reject
+   * with) HttpError for a refusal.
    */
-  handle(payload: unknown, rawBody: string, params: Record<string, string>): IngestResult | IngestResult[];
+  handle(
+    payload: unknown,
+    rawBody: string,
+    params: Record<string, string>,
+  ): IngestResult | IngestResult[] | Promise<IngestResult | IngestResult[]>;
 }
 
 function matchRoute(
@@ -170,9 +175,11 @@ export class WebhookService implements Service {
       } catch (error) {
         throw new HttpError(400, 'bad_request', `body is not valid JSON: ${(error as Error).message}`);
       }
+      if (nestedDeeperThan(payload, MAX_JSON_DEPTH))
+        throw new HttpError(400, 'bad_request', `body nests deeper than ${MAX_JSON_DEPTH} levels`);
       const parsed = route.schema.safeParse(payload);
       if (!parsed.success) throw new HttpError(400, 'bad_request', formatIssues(parsed.error));
-      const outcome = route.handle(parsed.data, raw, params);
+      const outcome = await route.handle(parsed.data, raw, params);
       const results = Array.isArray(outcome) ? outcome : [outcome];
       const first = results[0];
       const summary = first

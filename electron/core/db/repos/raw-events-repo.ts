@@ -49,7 +49,8 @@ export function createRawEventsRepo(db: Db) {
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM raw_events');
 
   return {
-    insert(event: NewRawEvent): void {
+    /** Stores a raw event, linked to its incident when it has one (which must already be stored). */
+    insert(event: NewRawEvent, incidentId: string | null = null): void {
       insert.run({
         id: event.id,
         received_at: event.receivedAt,
@@ -57,7 +58,7 @@ export function createRawEventsRepo(db: Db) {
         source_id: event.sourceId,
         route: event.route,
         dedup_key: event.dedupKey,
-        incident_id: null,
+        incident_id: incidentId,
         body: event.body,
       });
     },

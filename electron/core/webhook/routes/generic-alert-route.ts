@@ -9,13 +9,17 @@ export function genericAlertRoute(deps: RouteDeps): WebhookRoute {
     method: 'POST',
     path: '/api/alert',
     schema: genericAlertSchema,
-    handle: (payload, body) =>
-      deps.ingestor.ingest({
-        source: { kind: 'webhook', id: 'api-alert', name: 'Webhook /api/alert' },
-        route: '/api/alert',
-        body,
-        incident: normalizeGenericAlert(payload as GenericAlert),
-        via: 'webhook',
-      }),
+    handle: async (payload, body) => {
+      const [result] = await deps.ingestor.submit([
+        {
+          source: { kind: 'webhook', id: 'api-alert', name: 'Webhook /api/alert' },
+          route: '/api/alert',
+          body,
+          incident: normalizeGenericAlert(payload as GenericAlert),
+          via: 'webhook',
+        },
+      ]);
+      return result!;
+    },
   };
 }

@@ -272,7 +272,7 @@ export function hooksRoute(deps: RouteDeps): WebhookRoute {
       }
       return token;
     },
-    handle: (payload, rawBody, { sourceId = '' }) => {
+    handle: async (payload, rawBody, { sourceId = '' }) => {
       const source = webhookSource(deps, sourceId);
       checkMapping(source);
       const { alerts, single } = payload as Alerts;
@@ -288,7 +288,7 @@ export function hooksRoute(deps: RouteDeps): WebhookRoute {
           via: 'webhook',
         };
       });
-      const results = deps.ingestor.ingestMany(inputs);
+      const results = await deps.ingestor.submit(inputs);
       deps.sources.recordReceived(source.id, results.filter((r) => !r.duplicate).length);
       return single ? results[0]! : results;
     },

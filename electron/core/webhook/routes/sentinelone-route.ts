@@ -62,7 +62,11 @@ function itemsOf(payload: unknown): { items: Obj[]; single: boolean } {
   }
   if (items.length === 0) throw new HttpError(400, 'bad_request', 'the body holds no threats or alerts');
   if (items.length > MAX_ITEMS) {
-    throw new HttpError(413, 'too_large', `at most ${MAX_ITEMS} items per request; got ${items.length}`);
+    throw new HttpError(
+      413,
+      'payload_too_large',
+      `at most ${MAX_ITEMS} items per request; got ${items.length}`,
+    );
   }
   const bad = items.findIndex((item) => !isObj(item));
   if (bad >= 0) throw new HttpError(400, 'bad_request', `item ${bad} is not an object`);
@@ -118,7 +122,7 @@ export function sentineloneAlertRoute(deps: RouteDeps): WebhookRoute {
     method: 'POST',
     path: ROUTE,
     schema: z.unknown(),
-    handle: (payload, rawBody) => {
+    handle: async (payload, rawBody) => {
       const { items, single } = itemsOf(payload);
       const source = configuredSource(deps);
       const ref: SourceRef = source ? { kind: source.kind, id: source.id, name: source.name } : WEBHOOK_REF;
@@ -153,7 +157,7 @@ export function sentineloneAlertRoute(deps: RouteDeps): WebhookRoute {
           via: 'webhook',
         };
       });
-      const results: IngestResult[] = deps.ingestor.ingestMany(inputs);
+      const results: IngestResult[] = await deps.ingestor.submit(inputs);
       if (source && toFetch.length > 0) {
         // After the 202: the sender is not kept waiting on the console's API.
         setImmediate(() => void fetchAndIngest(source, toFetch));
