@@ -1,16 +1,20 @@
 /**
  * Small HTTP pieces shared by the webhook listener and the headless shell:
- * bodies read under a size cap with strict UTF-8, JSON answers, and
- * constant-time token comparison.
+ * bodies read under a size cap with strict UTF-8, a nesting cap for parsed
+ * JSON, JSON answers, constant-time token comparison, and which bound
+ * addresses other machines can reach.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
+
+import type { ErrorCode } from '../../shared/ipc/result';
 
 /** An answer with a status and a reason; thrown by request handling, sent by the server. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
@@ -83,4 +87,79 @@ export function sendJson(
     ...headers,
   });
   res.end(json);
+}
+
+/**
+ * How deep a request body may nest objects and arrays. Vendor alerts and
+ * contract arguments stay under ten levels; a body nested thousands deep is
+ * an attack on every recursive walk after parsing (mapping, sanitizing, FTS).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether `value` nests objects or arrays more than `max` levels deep (the
+ * top-level object is level 1). Iterative, so hostile depth cannot overflow
+ * the stack, and it stops at the first node past the limit.
+ */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const nodes: unknown[] = [value];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop();
+    const depth = depths.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') {
+        nodes.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+/** True for addresses only this machine can reach: 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost`. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (bare === 'localhost') return true;
+  const v4 = bare.startsWith('::ffff:') && isIP(bare.slice(7)) === 4 ? bare.slice(7) : bare;
+  if (isIP(v4) === 4) return v4.startsWith('127.');
+  // ::1, its long form, and 127/8 mapped into IPv6 as the URL parser writes it (::ffff:7f00:1).
+  return isIP(bare) === 6 && /^::1$|^(0{1,4}:){7}0{0,3}1$|^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(bare);
+}
+
+export interface ExposedListener {
+  listener: 'ui' | 'webhook';
+  /** The bound address as host:port. */
+  address: string;
+}
+
+/**
+ * The listeners (given as their base URLs, null when not listening) that are
+ * bound beyond loopback and so reachable from other machines.
+ */
+export function exposedListeners(urls: { ui?: string | null; webhook?: string | null }): ExposedListener[] {
+  const out: ExposedListener[] = [];
+  for (const listener of ['ui', 'webhook'] as const) {
+    const url = urls[listener];
+    if (!url) continue;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      continue;
+    }
+    if (!isLoopbackHost(parsed.hostname)) out.push({ listener, address: parsed.host });
+  }
+  return out;
+}
+
+/** The warning lines the headless shell prints at start for each exposed listener. */
+export function exposureWarnings(exposed: readonly ExposedListener[]): string[] {
+  return exposed.map(({ listener, address }) =>
+    listener === 'ui'
+      ? `WARNING: the web UI and API listen on ${address}, reachable from other machines; put TLS in front of it (README, "Running as a service").`
+      : `WARNING: the webhook listens on ${address}, reachable from other machines; every sender needs the token, so use TLS in front of it.`,
+  );
 }

@@ -9,6 +9,7 @@ import { PUSH_EVENTS, RPC_METHODS, eventChannel, rpcChannel } from '../../shared
 import type { EventName } from '../../shared/ipc/contract';
 import type { ErrorCode, Result } from '../../shared/ipc/result';
 import type { CallContext } from '../core/call-context';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../core/http';
 import type { Logger } from '../core/logger';
 import { isAppUrl } from './app-origin';
 import type { AppOrigin } from './app-origin';
@@ -81,8 +82,9 @@ function readSenderFrame(event: InvokeEventLike): SenderFrame | null {
 }
 
 /**
- * Answers one IPC call: checks that the method is in the contract and the
- * sender is trusted, then hands the args to the core. Never throws; every
+ * Answers one IPC call: checks that the method is in the contract, the
+ * sender is trusted and the args are not absurdly deep, then hands them to
+ * the core. Never throws; every
  * refusal is logged and answered as data.
  */
 export async function handleInvoke(
@@ -100,6 +102,11 @@ export async function handleInvoke(
   if (!isTrustedSender(frame)) {
     logger.warn('ipc call refused: untrusted sender', { method, frame: describeFrame(frame) });
     return refusal('forbidden', 'caller is not the Vigil window');
+  }
+  // The same cap as the HTTP transport's: a hostile depth must not reach recursive code in the core.
+  if (nestedDeeperThan(args, MAX_JSON_DEPTH)) {
+    logger.warn('ipc call refused: args nested too deep', { method });
+    return refusal('bad_request', `arguments nest deeper than ${MAX_JSON_DEPTH} levels`);
   }
   try {
     return await dispatch(method, args, { actor: options.actor ?? 'desktop user', via: 'ui' });

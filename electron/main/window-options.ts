@@ -41,6 +41,8 @@ const PRODUCTION_DIRECTIVES: Directives = {
   'object-src': ["'none'"],
   'base-uri': ["'none'"],
   'frame-ancestors': ["'none'"],
+  // The console's forms are handled in script; no form may submit (navigate) anywhere.
+  'form-action': ["'none'"],
 };
 
 function serialize(directives: Directives): string {

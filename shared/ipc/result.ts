@@ -1,6 +1,7 @@
 /**
  * Errors are data (STYLE.md §7): every contract call answers a Result, on every
- * transport, with a code from one closed set.
+ * transport, with a code from one closed set. The webhook listener's refusals
+ * use the same set, so a client sees one vocabulary on both ports.
  */
 import { z } from 'zod';
 
@@ -13,6 +14,7 @@ export const ERROR_CODES = [
   'unknown_method',
   'rate_limited',
   'unavailable',
+  'payload_too_large',
   'internal',
 ] as const;
 export const errorCodeSchema = z.enum(ERROR_CODES);
@@ -62,6 +64,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 429;
     case 'unavailable':
       return 503;
+    case 'payload_too_large':
+      return 413;
     case 'internal':
       return 500;
     default:

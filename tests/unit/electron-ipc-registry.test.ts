@@ -168,6 +168,20 @@ describe('handleInvoke', () => {
     expect(logger.lines[0]?.level).toBe('warn');
   });
 
+  it('refuses args nested deeper than 64 levels before dispatch, from a trusted frame too', async () => {
+    const dispatch = vi.fn<Dispatch>(() => Promise.resolve({ ok: true, value: null }));
+    const options = { dispatch, isTrustedSender: () => true, logger: recordingLogger() };
+    const event = { senderFrame: mainFrame(APP_URL) };
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 64; i++) deep = { a: deep };
+    expect(await handleInvoke('settings.update', event, deep, options)).toMatchObject({ ok: true });
+    const result = await handleInvoke('settings.update', event, { patch: deep }, options);
+    expect(result).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(dispatch).toHaveBeenCalledTimes(1);
+    expect(options.logger.lines.at(-1)?.level).toBe('warn');
+    expect(options.logger.lines.at(-1)?.message).toMatch(/deep/);
+  });
+
   it('defaults the actor to "desktop user"', async () => {
     const dispatch = vi.fn<Dispatch>(() => Promise.resolve({ ok: true, value: null }));
     await handleInvoke(

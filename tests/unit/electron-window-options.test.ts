@@ -1,9 +1,11 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
 import { createAppOrigin, isAppUrl } from '../../electron/main/app-origin';
+import { CONTENT_SECURITY_POLICY } from '../../electron/server/http-server';
 import {
   contentSecurityPolicy,
   externalLinkPolicy,
@@ -52,7 +54,7 @@ describe('contentSecurityPolicy', () => {
     const csp = contentSecurityPolicy(null);
     expect(csp).toBe(
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
     );
     expect(csp).not.toContain('unsafe-eval');
     expect(directives(csp).get('script-src')).toEqual(["'self'"]);
@@ -65,6 +67,16 @@ describe('contentSecurityPolicy', () => {
     expect(parsed.get('connect-src')).toEqual(["'self'", 'http://localhost:5173', 'ws://localhost:5173']);
     expect(parsed.get('script-src')).toContain('http://localhost:5173');
     expect(parsed.get('object-src')).toEqual(["'none'"]);
+  });
+
+  it('is the policy the headless shell sends too, but for its login form', () => {
+    const desktop = directives(contentSecurityPolicy(null));
+    const headless = directives(CONTENT_SECURITY_POLICY);
+    for (const [name, sources] of desktop) {
+      if (name === 'form-action') expect(headless.get(name), name).toEqual(["'self'"]);
+      else expect(headless.get(name), name).toEqual(sources);
+    }
+    expect([...headless.keys()].sort()).toEqual([...desktop.keys()].sort());
   });
 
   it('replaces any CSP header the server sent, whatever its spelling', () => {
@@ -140,5 +152,52 @@ describe('isPermissionAllowed', () => {
     ]) {
       expect(isPermissionAllowed(permission, PAGE, prod)).toBe(false);
     }
+  });
+});
+
+/*
+ * The shell itself cannot run here (no Electron binary on the build machines),
+ * so its wiring is read from the source: each decision above must be the one
+ * the shell installs. Removing or bypassing one of them fails here.
+ */
+describe('the desktop shell wires every decision', () => {
+  const mainDir = resolve('electron/main');
+  const index = readFileSync(join(mainDir, 'index.ts'), 'utf8');
+
+  it('opens every window with the secure webPreferences', () => {
+    let found = 0;
+    for (const file of readdirSync(mainDir).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(join(mainDir, file), 'utf8');
+      const windows = source.match(/new BrowserWindow\(\{[\s\S]*?\n {2}\}\);/g) ?? [];
+      expect(windows.length, `${file}: a window not opened as new BrowserWindow({...})`).toBe(
+        (source.match(/new BrowserWindow\(/g) ?? []).length,
+      );
+      for (const window of windows) {
+        expect(window, file).toContain('webPreferences: secureWebPreferences(');
+      }
+      found += windows.length;
+    }
+    expect(found).toBeGreaterThan(0);
+  });
+
+  it('installs the CSP, permission, navigation, webview and new-window guards', () => {
+    for (const wiring of [
+      /onHeadersReceived\([\s\S]*?withCspHeader\(details\.responseHeaders, csp\)/,
+      /setPermissionRequestHandler\([\s\S]*?callback\(isPermissionAllowed\(/,
+      /setPermissionCheckHandler\([\s\S]*?isPermissionAllowed\(/,
+      /contents\.on\('will-frame-navigate', guard\(/,
+      /contents\.on\('will-redirect', guard\(/,
+      /contents\.on\('will-attach-webview', \(event\) => event\.preventDefault\(\)\)/,
+      /setWindowOpenHandler\([\s\S]*?externalLinkPolicy\(url\)[\s\S]*?return \{ action: decision\.action \}/,
+      /const csp = contentSecurityPolicy\(appOrigin\.devServer\)/,
+    ]) {
+      expect(index).toMatch(wiring);
+    }
+  });
+
+  it('answers IPC only through the registry, gated on our main frame', () => {
+    expect(index).toMatch(/registerContract\(\{[\s\S]*?isTrustedSender: trustedSenderCheck\(appOrigin\)/);
+    // No handler of its own bypasses the registry's checks.
+    expect(index).not.toMatch(/ipcMain\.(handle|on)\(/);
   });
 });

@@ -27,7 +27,8 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatch {
       return err('unknown_method', `unknown method "${String(method).slice(0, 100)}"`);
     }
     const spec = methods[method];
-    const parsed = spec.request.safeParse(args ?? {});
+    // No args (an empty HTTP body, an IPC invoke without them) means {}; null is a value, refused like any non-object.
+    const parsed = spec.request.safeParse(args === undefined ? {} : args);
     if (!parsed.success) return err('bad_request', formatIssues(parsed.error));
     try {
       const handler = handlers[method] as (args: unknown, ctx: CallContext) => unknown;
