@@ -1,5 +1,9 @@
 /** One incident in full (masked or real, with indicators to look up) and the log tail. */
 import { ContractError } from '../../../shared/ipc/result';
+import { incidentIntel } from '../incidents/intel';
+import { maskDetail } from '../incidents/masked-detail';
+import { tailLog } from '../log-tail';
+import { Sanitizer } from '../sanitizer/sanitizer';
 import type { HandlerDeps } from './handlers';
 import type { Handlers } from './dispatcher';
 
@@ -7,21 +11,30 @@ import type { Handlers } from './dispatcher';
 const DETAIL_EVENTS = 20;
 
 export function createDetailHandlers(deps: HandlerDeps): Pick<Handlers, 'incidents.get' | 'logs.tail'> {
+  // The masked view shows what the LLM is sent, and the LLM always gets masked data whatever
+  // sanitizer.enabled says (that switch governs chat channels): so the rules and allow-list
+  // of the config, always on — as the analyst service builds its own.
+  const masker = new Sanitizer(() => ({ ...deps.config.get().sanitizer, enabled: true }));
+
   return {
-    'incidents.get': ({ id }) => {
+    'incidents.get': ({ id, masked }) => {
       const incident = deps.incidents.get(id);
       if (!incident) throw new ContractError('not_found', `no incident ${id}`);
-      return {
-        incident,
-        timeline: deps.timeline.listForIncident(id),
-        events: deps.rawEvents.listForIncident(id, DETAIL_EVENTS),
-        analysis: deps.analyst.analysisFor(incident),
-        masked: false,
-        intel: [],
-      };
+      const timeline = deps.timeline.listForIncident(id);
+      const events = deps.rawEvents.listForIncident(id, DETAIL_EVENTS);
+      const analysis = deps.analyst.analysisFor(incident);
+      const intel = incidentIntel(incident, events);
+      if (masked) return maskDetail({ incident, timeline, events, analysis, intel }, masker);
+      return { incident, timeline, events, analysis, masked: false, intel };
     },
-    'logs.tail': () => {
-      throw new ContractError('unavailable', 'logs.tail is not built yet');
+    'logs.tail': async ({ file, levels, q, limit }) => {
+      if (!deps.logDir) {
+        throw new ContractError(
+          'unavailable',
+          'logging to files is off: this process was started without a log directory',
+        );
+      }
+      return tailLog(deps.logDir, { file, levels, q, limit });
     },
   };
 }

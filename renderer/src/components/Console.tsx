@@ -6,7 +6,7 @@ import type { ViewId } from '../store';
 import { ChannelsView } from '../views/ChannelsView';
 import { DashboardView } from '../views/DashboardView';
 import { IncidentsView } from '../views/IncidentsView';
-import { PlaceholderView } from '../views/PlaceholderView';
+import { LogsView } from '../views/LogsView';
 import { SettingsView } from '../views/SettingsView';
 import { SourcesView } from '../views/SourcesView';
 import { WhatsAppView } from '../views/WhatsAppView';
@@ -50,11 +50,6 @@ function CurrentView({ view }: { view: ViewId }) {
     case 'whatsapp':
       return <WhatsAppView />;
     case 'logs':
-      return (
-        <PlaceholderView title="Logs">
-          The core’s structured log will be browsable here: filter by level, service and source, follow new
-          lines live, and export a range for a support ticket. Secrets are never written to it.
-        </PlaceholderView>
-      );
+      return <LogsView />;
   }
 }

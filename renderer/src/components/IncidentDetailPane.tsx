@@ -1,23 +1,70 @@
-import { useMemo } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
-import type { Entities, RawEvent, Status, TimelineEntry } from '../../../shared/domain';
 import type { IncidentDetail } from '../../../shared/ipc/contract';
-import { formatAbsolute, formatCount, prettyBody } from '../lib/format';
+import { formatAbsolute, formatCount } from '../lib/format';
 import { useStore } from '../store';
+import { call, messageOf } from '../transport';
 import { AnalysisPanel } from './AnalysisPanel';
+import { CopyAnnouncer } from './CopyValue';
+import { DetailActions } from './DetailActions';
+import { EntityGroups, MitreList } from './EntityGroups';
 import { ErrorNotice } from './ErrorNotice';
+import { IncidentTimeline } from './IncidentTimeline';
+import { IntelList } from './IntelList';
+import { RawEventList } from './RawEventList';
 import { SeverityBadge } from './SeverityBadge';
 import { StatusBadge } from './StatusBadge';
 import { TimeAgo } from './TimeAgo';
 
-const ACTIONS: readonly { status: Status; label: string; testId: string; tone?: string }[] = [
-  { status: 'acknowledged', label: 'Acknowledge', testId: 'action-acknowledge', tone: 'btn-primary' },
-  { status: 'in_progress', label: 'In progress', testId: 'action-in-progress' },
-  { status: 'resolved', label: 'Resolve', testId: 'action-resolve' },
-  { status: 'false_positive', label: 'Close as false positive', testId: 'action-false-positive' },
-];
+import '../styles/detail.css';
+
+type Shown =
+  | { kind: 'ready'; detail: IncidentDetail }
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string; retry: () => void };
+
+/**
+ * The detail to show: the store's (real) one, or with `masked` the same
+ * incident fetched masked. The masked copy is fetched again whenever the
+ * real one changes (a live update, a status change), and while it is on its
+ * way the previous masked copy stays, never the real one: an analyst who
+ * masked the screen for a call must not see it flash real values.
+ */
+function useShownDetail(real: IncidentDetail | null, masked: boolean): Shown | null {
+  const [copy, setCopy] = useState<{
+    source: IncidentDetail;
+    value: IncidentDetail | null;
+    error: string | null;
+  } | null>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    if (!masked || !real) return undefined;
+    let current = true;
+    call('incidents.get', { id: real.incident.id, masked: true }).then(
+      (value) => {
+        if (current) setCopy({ source: real, value, error: null });
+      },
+      (error: unknown) => {
+        if (current) setCopy({ source: real, value: null, error: messageOf(error) });
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [real, masked, attempt]);
+
+  if (!real) return null;
+  if (!masked) return { kind: 'ready', detail: real };
+  const sameIncident = copy?.source.incident.id === real.incident.id;
+  if (sameIncident && copy.error && copy.source === real) {
+    return { kind: 'error', message: copy.error, retry: () => setAttempt((n) => n + 1) };
+  }
+  if (sameIncident && copy.value) return { kind: 'ready', detail: copy.value };
+  return { kind: 'loading' };
+}
 
 export function IncidentDetailPane() {
   const { selectedId, detail, detailState, detailError, openIncident, closeIncident } = useStore(
@@ -30,14 +77,18 @@ export function IncidentDetailPane() {
       closeIncident: s.closeIncident,
     })),
   );
+  // Sticky across incidents: masking is a decision about the screen, not about one incident.
+  const [masked, setMasked] = useState(false);
   // While another incident loads, the previous one must not pose as the selection.
-  const shown = selectedId !== null && detail?.incident.id === selectedId ? detail : null;
+  const real = selectedId !== null && detail?.incident.id === selectedId ? detail : null;
+  const shown = useShownDetail(real, masked);
 
   return (
     <aside
       className="detail-pane"
       aria-label="Incident detail"
       data-testid="incident-detail"
+      data-masked={masked}
       onKeyDown={(e) => {
         if (e.key === 'Escape') closeIncident();
       }}
@@ -51,8 +102,24 @@ export function IncidentDetailPane() {
       >
         ×
       </button>
-      {shown ? (
-        <DetailBody detail={shown} refreshing={detailState === 'loading'} />
+      {shown?.kind === 'ready' ? (
+        <CopyAnnouncer>
+          <DetailBody
+            detail={shown.detail}
+            refreshing={detailState === 'loading'}
+            masked={masked}
+            onMaskedChange={setMasked}
+          />
+        </CopyAnnouncer>
+      ) : shown?.kind === 'error' ? (
+        <div className="detail-message">
+          <MaskToggle masked={masked} onChange={setMasked} />
+          <ErrorNotice title="Could not mask this incident" message={shown.message} onRetry={shown.retry} />
+        </div>
+      ) : shown?.kind === 'loading' ? (
+        <p className="detail-message muted" aria-busy="true" data-testid="detail-masking">
+          Masking sensitive values…
+        </p>
       ) : detailState === 'error' ? (
         <div className="detail-message">
           <ErrorNotice
@@ -76,15 +143,37 @@ export function IncidentDetailPane() {
   );
 }
 
-function DetailBody({ detail, refreshing }: { detail: IncidentDetail; refreshing: boolean }) {
-  const { incident, timeline, events } = detail;
-  const { statusBusy, statusError, setIncidentStatus } = useStore(
-    useShallow((s) => ({
-      statusBusy: s.statusBusy,
-      statusError: s.statusError,
-      setIncidentStatus: s.setIncidentStatus,
-    })),
+function MaskToggle({ masked, onChange }: { masked: boolean; onChange: (masked: boolean) => void }) {
+  return (
+    <label className="mask-toggle" title="Show the incident as the LLM and masking channels see it">
+      <span className="switch">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={masked}
+          onChange={(e) => onChange(e.target.checked)}
+          data-testid="detail-masked-toggle"
+        />
+        <span className="switch-track" aria-hidden="true" />
+      </span>
+      Mask sensitive values
+    </label>
   );
+}
+
+function DetailBody({
+  detail,
+  refreshing,
+  masked,
+  onMaskedChange,
+}: {
+  detail: IncidentDetail;
+  refreshing: boolean;
+  masked: boolean;
+  onMaskedChange: (masked: boolean) => void;
+}) {
+  const { incident, timeline, events, intel } = detail;
+  const hasMitre = incident.mitre.tactics.length > 0 || incident.mitre.techniques.length > 0;
 
   return (
     <div className="detail-scroll" aria-busy={refreshing}>
@@ -92,31 +181,35 @@ function DetailBody({ detail, refreshing }: { detail: IncidentDetail; refreshing
         <div className="detail-badges">
           <SeverityBadge severity={incident.severity} />
           <StatusBadge status={incident.status} testId="incident-status" />
+          <span className="detail-assignee" data-testid="detail-assignee">
+            {incident.assignee ? (
+              <>
+                <span className="muted">Assignee</span> {incident.assignee}
+              </>
+            ) : (
+              <span className="muted">Unassigned</span>
+            )}
+          </span>
           {incident.category && <span className="tag">{incident.category}</span>}
         </div>
         <h2 className="detail-title" data-testid="incident-detail-title">
           {incident.title}
         </h2>
-        <div className="detail-id mono" title="Incident id">
-          {incident.id}
+        <div className="detail-subhead">
+          <span className="detail-id mono" title="Incident id">
+            {incident.id}
+          </span>
+          <MaskToggle masked={masked} onChange={onMaskedChange} />
         </div>
+        {masked && (
+          <p className="mask-note" data-testid="detail-masked-note">
+            Users, hosts, addresses and paths are replaced by placeholders, as the LLM and masking channels
+            see them. Hashes stay readable.
+          </p>
+        )}
       </header>
 
-      <div className="detail-actions" role="group" aria-label="Set status">
-        {ACTIONS.map((action) => (
-          <button
-            key={action.status}
-            type="button"
-            className={`btn btn-small ${action.tone ?? ''}`}
-            disabled={statusBusy !== null || incident.status === action.status}
-            onClick={() => void setIncidentStatus(action.status)}
-            data-testid={action.testId}
-          >
-            {statusBusy === action.status ? 'Saving…' : action.label}
-          </button>
-        ))}
-      </div>
-      {statusError && <ErrorNotice title="Status not changed" message={statusError} />}
+      <DetailActions incident={incident} timeline={timeline} />
 
       <dl className="facts">
         <Fact label="Source">
@@ -134,7 +227,6 @@ function DetailBody({ detail, refreshing }: { detail: IncidentDetail; refreshing
         <Fact label="Count">
           <span className="mono">{formatCount(incident.count)}</span>
         </Fact>
-        {incident.assignee && <Fact label="Assignee">{incident.assignee}</Fact>}
         {incident.vendorStatus && <Fact label="Vendor status">{incident.vendorStatus}</Fact>}
         {incident.vendorId && (
           <Fact label="Vendor id">
@@ -143,7 +235,19 @@ function DetailBody({ detail, refreshing }: { detail: IncidentDetail; refreshing
         )}
         {incident.consoleUrl && (
           <Fact label="Console">
-            <span className="mono break">{incident.consoleUrl}</span>
+            {masked ? (
+              <span className="mono break">{incident.consoleUrl}</span>
+            ) : (
+              <a
+                className="mono break"
+                href={incident.consoleUrl}
+                target="_blank"
+                rel="noopener noreferrer"
+                aria-label={`Open in the source console: ${incident.consoleUrl} (opens in a new window)`}
+              >
+                {incident.consoleUrl}
+              </a>
+            )}
           </Fact>
         )}
         {incident.tags.length > 0 && (
@@ -159,45 +263,34 @@ function DetailBody({ detail, refreshing }: { detail: IncidentDetail; refreshing
 
       <AnalysisPanel key={incident.id} incidentId={incident.id} analysis={detail.analysis} />
 
+      <Section title={`Threat intel (${String(intel.length)})`} testId="detail-intel-section">
+        <IntelList intel={intel} masked={masked} />
+      </Section>
+
       <Section title="Description">
         {incident.description ? (
           <p className="description">{incident.description}</p>
         ) : (
-          <p className="muted">No description.</p>
+          <p className="muted">The source sent no description.</p>
         )}
       </Section>
 
       <Section title="Entities">
-        <EntityList entities={incident.entities} />
+        <EntityGroups entities={incident.entities} />
       </Section>
 
-      {(incident.mitre.tactics.length > 0 || incident.mitre.techniques.length > 0) && (
+      {hasMitre && (
         <Section title="MITRE ATT&CK">
-          <dl className="entities">
-            {incident.mitre.tactics.length > 0 && (
-              <EntityRow label="Tactics" values={incident.mitre.tactics} />
-            )}
-            {incident.mitre.techniques.length > 0 && (
-              <EntityRow label="Techniques" values={incident.mitre.techniques} mono />
-            )}
-          </dl>
+          <MitreList mitre={incident.mitre} />
         </Section>
       )}
 
       <Section title={`Timeline (${String(timeline.length)})`}>
-        <Timeline entries={timeline} />
+        <IncidentTimeline entries={timeline} />
       </Section>
 
       <Section title={`Raw events (${String(events.length)})`}>
-        {events.length === 0 ? (
-          <p className="muted">No raw events kept for this incident.</p>
-        ) : (
-          <ul className="raw-events">
-            {events.map((event) => (
-              <RawEventItem key={event.id} event={event} />
-            ))}
-          </ul>
-        )}
+        <RawEventList events={events} />
       </Section>
     </div>
   );
@@ -212,123 +305,14 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function Section({ title, children }: { title: string; children: ReactNode }) {
+function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
+  const headingId = useId();
   return (
-    <section className="detail-section">
-      <h3 className="section-title">{title}</h3>
+    <section className="detail-section" aria-labelledby={headingId} data-testid={testId}>
+      <h3 className="section-title" id={headingId}>
+        {title}
+      </h3>
       {children}
     </section>
-  );
-}
-
-function EntityRow({
-  label,
-  values,
-  mono = false,
-}: {
-  label: string;
-  values: readonly string[];
-  mono?: boolean;
-}) {
-  return (
-    <div className="entity-row">
-      <dt>{label}</dt>
-      <dd>
-        {values.map((value) => (
-          <span key={value} className={`entity${mono ? ' mono' : ''}`}>
-            {value}
-          </span>
-        ))}
-      </dd>
-    </div>
-  );
-}
-
-function EntityList({ entities }: { entities: Entities }) {
-  const simple: readonly [string, readonly string[], boolean][] = [
-    ['Hosts', entities.hosts, true],
-    ['Users', entities.users, true],
-    ['IPs', entities.ips, true],
-    ['Processes', entities.processes, true],
-    ['Domains', entities.domains, true],
-    ['URLs', entities.urls, true],
-  ];
-  const present = simple.filter(([, values]) => values.length > 0);
-  if (present.length === 0 && entities.files.length === 0)
-    return <p className="muted">No entities extracted.</p>;
-
-  return (
-    <dl className="entities">
-      {present.map(([label, values, mono]) => (
-        <EntityRow key={label} label={label} values={values} mono={mono} />
-      ))}
-      {entities.files.length > 0 && (
-        <div className="entity-row">
-          <dt>Files</dt>
-          <dd>
-            <ul className="files">
-              {entities.files.map((file, index) => (
-                <li key={`${file.path}#${String(index)}`} className="file">
-                  <span className="mono break">{file.path}</span>
-                  {file.sha256 && <Hash algo="SHA-256" value={file.sha256} />}
-                  {file.sha1 && <Hash algo="SHA-1" value={file.sha1} />}
-                  {file.md5 && <Hash algo="MD5" value={file.md5} />}
-                </li>
-              ))}
-            </ul>
-          </dd>
-        </div>
-      )}
-    </dl>
-  );
-}
-
-function Hash({ algo, value }: { algo: string; value: string }) {
-  return (
-    <span className="hash">
-      <span className="hash-algo">{algo}</span>
-      <span className="mono break">{value}</span>
-    </span>
-  );
-}
-
-function Timeline({ entries }: { entries: readonly TimelineEntry[] }) {
-  if (entries.length === 0) return <p className="muted">Nothing recorded yet.</p>;
-  return (
-    <ol className="timeline">
-      {entries.map((entry) => (
-        <li key={entry.id} className="timeline-entry">
-          <time className="mono timeline-at" dateTime={entry.at} title={entry.at}>
-            {formatAbsolute(entry.at)}
-          </time>
-          <div className="timeline-body">
-            <div>
-              <span className="timeline-actor">{entry.actor}</span> <span className="via">{entry.via}</span>{' '}
-              <span className="timeline-action">{entry.action}</span>
-            </div>
-            {entry.detail && <div className="timeline-detail">{entry.detail}</div>}
-          </div>
-        </li>
-      ))}
-    </ol>
-  );
-}
-
-function RawEventItem({ event }: { event: RawEvent }) {
-  // Rendered while collapsed too, so the browser's find-in-page reaches (and opens) the body.
-  const body = useMemo(() => prettyBody(event.body), [event.body]);
-  return (
-    <li className="raw-event">
-      <details>
-        <summary>
-          <span className="mono">{formatAbsolute(event.receivedAt)}</span>
-          <span className="muted">
-            {event.sourceKind} · {event.route}
-          </span>
-          <span className="mono muted raw-id">{event.id}</span>
-        </summary>
-        <pre className="raw-body">{body}</pre>
-      </details>
-    </li>
   );
 }
