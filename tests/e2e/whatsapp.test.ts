@@ -185,6 +185,40 @@ describe.skipIf(!chromiumPath)('browser: WhatsApp', () => {
     await page.screenshot({ path: screenshotPath('whatsapp-linked') });
   });
 
+  it('lists every session on the gateway, creates one from the form and sends alerts from it', async () => {
+    gateway.addSession('ops');
+    await openWhatsApp();
+    const row = (name: string) => page.locator(`[data-testid="wa-session"][data-session="${name}"]`);
+    await row('ops').waitFor();
+    // The channel's own session (not created yet) and the one the gateway already has.
+    expect(await page.getByTestId('wa-session').count()).toBe(2);
+    expect(await row('vigil').textContent()).toContain('sends alerts');
+
+    await page.getByTestId('wa-new-session-name').fill('night shift');
+    await page.getByTestId('wa-new-session').click();
+    await expect.poll(() => page.locator('.wa-new-session').textContent()).toContain('Use letters, digits');
+    expect(gateway.requestsTo('createSession')).toHaveLength(0);
+
+    await page.getByTestId('wa-new-session-name').fill('soc-night');
+    await page.getByTestId('wa-new-session').click();
+    await row('soc-night').waitFor();
+    const qr = page.getByTestId('wa-qr');
+    await qr.waitFor();
+    expect(gateway.requestsTo('createSession').map((r) => r.body)).toEqual([{ name: 'soc-night' }]);
+    expect(await readQr(qr)).toBe(gateway.qrOf('soc-night'));
+    expect(await page.getByTestId('wa-session').count()).toBe(3);
+
+    gateway.link('soc-night', '79990003344');
+    await expect
+      .poll(() => page.getByTestId('wa-status').textContent(), { timeout: 8000 })
+      .toBe('Linked: +79990003344');
+    await row('soc-night').getByRole('button', { name: 'Send alerts from here' }).click();
+    await expect.poll(() => stored().session).toBe('soc-night');
+    await expect.poll(() => row('soc-night').textContent()).toContain('sends alerts');
+    expect(app.core.config.resolveSecret(stored().apiKey)).toBe(API_KEY);
+    await page.screenshot({ path: screenshotPath('whatsapp-sessions') });
+  });
+
   it('says how to add a WhatsApp channel when there is none', async () => {
     await app.rpc('channels.remove', { id: 'wa' });
     await openWhatsApp();

@@ -6,6 +6,7 @@ import { formatAbsolute } from '../lib/format';
 import { useStore } from '../store';
 import { getTransport } from '../transport';
 import { ErrorNotice } from './ErrorNotice';
+import { BackupScheduleForm } from './settings/BackupScheduleForm';
 
 const byteUnits = ['B', 'KB', 'MB', 'GB', 'TB'];
 
@@ -61,6 +62,7 @@ export function BackupPanel() {
         daily. Restoring a snapshot replaces all incidents, events and timelines with its contents; the
         current data is snapshotted first, so a restore can be undone.
       </p>
+      <BackupScheduleForm />
       <div className="card-actions">
         <button
           type="button"

@@ -1,10 +1,7 @@
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
-
 import type { SettingsView } from '../../../shared/ipc/contract';
 import { useStore } from '../store';
-import { call, messageOf } from '../transport';
-import { ErrorNotice } from './ErrorNotice';
+import { CheckField, FieldRow, SecretInput, SecretStateBadge } from './form/Field';
+import { SettingsActions, useSettingsForm } from './settings/useSettingsForm';
 import '../styles/preferences.css';
 
 const COMMON_ZONES = [
@@ -17,64 +14,76 @@ const COMMON_ZONES = [
   'America/New_York',
 ];
 
+const PIN_MIN = 4;
+
+interface PreferencesForm {
+  timeZone: string;
+  startAtLogin: boolean;
+  pin: string;
+  pinConfirm: string;
+}
+
+function read(view: SettingsView): PreferencesForm {
+  return { timeZone: view.ui.timeZone, startAtLogin: view.ui.startAtLogin, pin: '', pinConfirm: '' };
+}
+
 /**
  * Settings → Preferences: the display time zone, starting with the desktop
  * session, and the web PIN. Secrets are never read back: the PIN shows only
- * whether one is set, and an empty field keeps it.
+ * whether one is set, an empty field keeps it, and a new one is typed twice.
  */
 export function PreferencesPanel() {
-  const [settings, setSettings] = useState<SettingsView | null>(null);
-  const [timeZone, setTimeZone] = useState('');
-  const [startAtLogin, setStartAtLogin] = useState(false);
-  const [pin, setPin] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   const shell = useStore((state) => state.systemStatus?.shell ?? null);
-
-  const apply = (view: SettingsView) => {
-    setSettings(view);
-    setTimeZone(view.ui.timeZone);
-    setStartAtLogin(view.ui.startAtLogin);
-    setPin('');
-  };
-
-  useEffect(() => {
-    call('settings.get', {}).then(apply, (e: unknown) => setError(messageOf(e)));
-  }, []);
-
-  const save = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    call('settings.update', { patch: { ui: { timeZone: timeZone.trim(), startAtLogin, pin } } })
-      .then((view) => {
-        apply(view);
-        setSaved(true);
-        // The header and every time shown follow the new zone.
-        void useStore.getState().loadSystemStatus();
-      })
-      .catch((e: unknown) => setError(messageOf(e)))
-      .finally(() => setBusy(false));
-  };
+  const s = useSettingsForm<PreferencesForm>({
+    section: 'ui',
+    read,
+    validate: (form) => {
+      const errors: Record<string, string> = {};
+      if (!form.timeZone.trim()) errors.timeZone = "required: 'local' or a zone such as Europe/Moscow";
+      if (form.pin && form.pin.length < PIN_MIN) errors.pin = `at least ${String(PIN_MIN)} characters`;
+      if (form.pin !== form.pinConfirm) errors.pinConfirm = 'does not match the PIN above';
+      return errors;
+    },
+    toPatch: (form) => ({
+      timeZone: form.timeZone.trim(),
+      startAtLogin: form.startAtLogin,
+      // Empty keeps the stored PIN.
+      pin: form.pin,
+    }),
+    shownKeys: ['timeZone', 'startAtLogin', 'pin', 'pinConfirm'],
+    errorTestId: 'preferences-field-error',
+    // The header and every time shown follow the new zone.
+    onSaved: () => void useStore.getState().loadSystemStatus(),
+  });
+  const form = s.form;
+  const pinState = s.view ? (s.view.ui.pinSet ? 'set' : 'unset') : null;
 
   return (
     <section className="card" aria-labelledby="preferences-title" data-testid="preferences">
       <h2 id="preferences-title" className="card-title">
         Preferences
       </h2>
-      {error && <ErrorNotice title="Preferences not saved" message={error} />}
-      {settings && (
-        <form className="preferences-form" onSubmit={save}>
-          <label className="field">
-            <span className="field-label">Time zone</span>
+      {s.loadError && <p className="form-error">{s.loadError}</p>}
+      {form && (
+        <form className="preferences-form settings-form" onSubmit={s.submit} noValidate>
+          <FieldRow
+            inputId={`${s.uid}-timeZone`}
+            label="Time zone"
+            required
+            help="Times are shown here, in reports and in messages, and off-hours logins judged, in this zone. “local” is this machine’s; otherwise an IANA name such as Europe/Moscow."
+            error={s.errors.fieldError('timeZone')}
+          >
             <input
+              id={`${s.uid}-timeZone`}
               className="input"
               list="preferences-zones"
-              value={timeZone}
-              onChange={(e) => setTimeZone(e.target.value)}
-              aria-describedby="preferences-zone-help"
+              value={form.timeZone}
+              disabled={s.saving}
+              aria-invalid={s.errors.describe('timeZone', true).invalid}
+              aria-describedby={s.errors.describe('timeZone', true).describedBy}
+              onChange={(e) => {
+                s.set('timeZone', e.target.value);
+              }}
               data-testid="preferences-timezone"
             />
             <datalist id="preferences-zones">
@@ -82,47 +91,85 @@ export function PreferencesPanel() {
                 <option key={zone} value={zone} />
               ))}
             </datalist>
-            <span id="preferences-zone-help" className="muted small">
-              Times are shown here and off-hours logins judged in it. “local” is this machine’s zone;
-              otherwise an IANA name such as Europe/Moscow.
-            </span>
-          </label>
-          <label className="checkbox-row">
-            <input
-              type="checkbox"
-              checked={startAtLogin}
-              onChange={(e) => setStartAtLogin(e.target.checked)}
-              data-testid="preferences-start-at-login"
-            />
-            <span>
-              Start Vigil when I log in
-              {shell === 'headless' && <span className="muted small"> (desktop app only)</span>}
-            </span>
-          </label>
-          <label className="field">
-            <span className="field-label">Web UI PIN or passphrase</span>
-            <input
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              value={pin}
-              placeholder={
-                settings.ui.pinSet ? 'set — leave empty to keep' : 'none stored (VIGIL_PIN may set one)'
-              }
-              onChange={(e) => setPin(e.target.value)}
-              data-testid="preferences-pin"
-            />
-          </label>
-          <div className="card-actions">
-            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="preferences-save">
-              {busy ? 'Saving…' : 'Save preferences'}
-            </button>
-            {saved && (
-              <span className="muted" role="status">
-                Saved.
-              </span>
-            )}
+          </FieldRow>
+
+          <CheckField
+            id={`${s.uid}-startAtLogin`}
+            label={
+              shell === 'headless'
+                ? 'Start Vigil when I log in (desktop app only)'
+                : 'Start Vigil when I log in'
+            }
+            checked={form.startAtLogin}
+            disabled={s.saving}
+            describedBy={undefined}
+            onChange={(checked) => {
+              s.set('startAtLogin', checked);
+            }}
+            testId="preferences-start-at-login"
+          >
+            {s.errors.fieldError('startAtLogin')}
+          </CheckField>
+
+          <div className="settings-grid">
+            <FieldRow
+              inputId={`${s.uid}-pin`}
+              label="Web UI PIN or passphrase"
+              required={false}
+              badge={<SecretStateBadge state={pinState} field="pin" testId="preferences-pin-state" />}
+              help="Asked at the next sign-in in a browser; sessions already open stay open. VIGIL_PIN, when set, wins."
+              error={s.errors.fieldError('pin')}
+            >
+              <SecretInput
+                id={`${s.uid}-pin`}
+                className="input"
+                state={pinState}
+                value={form.pin}
+                disabled={s.saving}
+                aria-invalid={s.errors.describe('pin', true).invalid}
+                aria-describedby={s.errors.describe('pin', true).describedBy}
+                onValue={(value) => {
+                  s.set('pin', value);
+                }}
+                onBlur={() => {
+                  s.errors.touch('pin');
+                }}
+                data-testid="preferences-pin"
+              />
+            </FieldRow>
+            <FieldRow
+              inputId={`${s.uid}-pinConfirm`}
+              label="The new PIN again"
+              required={false}
+              error={s.errors.fieldError('pinConfirm')}
+            >
+              <SecretInput
+                id={`${s.uid}-pinConfirm`}
+                className="input"
+                state={null}
+                value={form.pinConfirm}
+                disabled={s.saving || (form.pin === '' && form.pinConfirm === '')}
+                aria-invalid={s.errors.describe('pinConfirm', false).invalid}
+                aria-describedby={s.errors.describe('pinConfirm', false).describedBy}
+                onValue={(value) => {
+                  s.set('pinConfirm', value);
+                }}
+                onBlur={() => {
+                  s.errors.touch('pinConfirm');
+                }}
+                data-testid="preferences-pin-confirm"
+              />
+            </FieldRow>
           </div>
+
+          <SettingsActions
+            testId="preferences"
+            label="Save preferences"
+            saving={s.saving}
+            dirty={s.dirty}
+            savedNote={s.savedNote}
+            formMessage={s.errors.formMessage}
+          />
         </form>
       )}
     </section>

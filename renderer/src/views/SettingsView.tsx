@@ -3,11 +3,25 @@ import { useShallow } from 'zustand/react/shallow';
 
 import { AiSettingsPanel } from '../components/AiSettingsPanel';
 import { BackupPanel } from '../components/BackupPanel';
-import { CopyButton } from '../components/CopyButton';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PreferencesPanel } from '../components/PreferencesPanel';
+import { RoutingSettingsPanel } from '../components/settings/RoutingSettingsPanel';
+import { SanitizerSettingsPanel } from '../components/settings/SanitizerSettingsPanel';
+import { WebhookSettingsPanel } from '../components/settings/WebhookSettingsPanel';
 import { formatAbsolute } from '../lib/format';
 import { useStore } from '../store';
+import '../styles/settings.css';
+
+/** The cards in page order, by the id of their title, for the jump bar. */
+const SECTIONS: readonly (readonly [string, string])[] = [
+  ['webhook-title', 'Webhook'],
+  ['preferences-title', 'Preferences'],
+  ['sanitizer-title', 'Masking'],
+  ['ai-settings-title', 'AI'],
+  ['routing-title', 'Grouping'],
+  ['backup-title', 'Backup'],
+  ['services-title', 'Services'],
+];
 
 export function SettingsView() {
   const s = useStore(
@@ -60,54 +74,22 @@ export function SettingsView() {
           />
         )}
 
-        <section className="card" aria-labelledby="webhook-title">
-          <h2 id="webhook-title" className="card-title">
-            Webhook
-          </h2>
-          <p className="muted">
-            Any product that can send an HTTP POST with a JSON body can raise incidents here.
-          </p>
-          {status ? (
-            <dl className="facts">
-              <div className="fact">
-                <dt>URL</dt>
-                <dd>
-                  {status.webhook.url ? (
-                    <>
-                      <code className="mono break" data-testid="webhook-url">
-                        {status.webhook.url}
-                      </code>{' '}
-                      <CopyButton text={status.webhook.url} />
-                    </>
-                  ) : (
-                    <span className="muted">Not configured</span>
-                  )}
-                </dd>
-              </div>
-              <div className="fact">
-                <dt>Listening</dt>
-                <dd>
-                  <span className={`health health-${status.webhook.listening ? 'ok' : 'error'}`}>
-                    <span className="health-dot" aria-hidden="true" />
-                    {status.webhook.listening ? 'Yes' : 'No'}
-                  </span>
-                </dd>
-              </div>
-              <div className="fact">
-                <dt>Token</dt>
-                <dd>
-                  {status.webhook.tokenSet ? (
-                    'Set — senders must present it'
-                  ) : (
-                    <span className="text-warn">Not set — anyone who can reach the port can post alerts</span>
-                  )}
-                </dd>
-              </div>
-            </dl>
-          ) : (
-            <p className="muted">{s.systemState === 'loading' ? 'Loading…' : '—'}</p>
-          )}
-        </section>
+        <nav className="settings-nav" aria-label="Settings sections">
+          {SECTIONS.map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              className="btn btn-small btn-ghost"
+              onClick={() => {
+                document.getElementById(id)?.scrollIntoView({ block: 'start' });
+              }}
+            >
+              {label}
+            </button>
+          ))}
+        </nav>
+
+        <WebhookSettingsPanel />
 
         <section className="card" aria-labelledby="demo-title">
           <h2 id="demo-title" className="card-title">
@@ -142,7 +124,11 @@ export function SettingsView() {
 
         <PreferencesPanel />
 
+        <SanitizerSettingsPanel />
+
         <AiSettingsPanel />
+
+        <RoutingSettingsPanel />
 
         <BackupPanel />
 
@@ -183,14 +169,14 @@ export function SettingsView() {
           )}
         </section>
 
-        <section className="card" aria-labelledby="soon-title">
-          <h2 id="soon-title" className="card-title">
+        <section className="card" aria-labelledby="elsewhere-title">
+          <h2 id="elsewhere-title" className="card-title">
             Elsewhere
           </h2>
           <p className="muted">
-            Source credentials are set under Sources; channels, routing rules, quiet hours and silences under
-            Channels. The deduplication window, masking classes and allow-list, and backup retention are read
-            from the configuration file for now (see the README); editing them here is coming.
+            Source credentials are under Sources; channels, routing rules, quiet hours and silences under
+            Channels; linking a WhatsApp phone under WhatsApp. Every setting here is also a key of the
+            configuration file (see the README).
           </p>
         </section>
       </div>

@@ -1,0 +1,156 @@
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+
+import type { SettingsView } from '../../../../shared/ipc/contract';
+import { call, messageOf } from '../../transport';
+import { useFieldErrors } from '../form/useFieldErrors';
+import type { SettingsSection } from './settings-failure';
+import { settingsFailure } from './settings-failure';
+
+interface Options<F> {
+  section: SettingsSection;
+  /** The form's values from the stored settings. */
+  read: (view: SettingsView) => F;
+  /** Client-side checks by field key. */
+  validate: (form: F) => Record<string, string>;
+  /** The patch of `section` to save. */
+  toPatch: (form: F) => Record<string, unknown>;
+  /** Keys that have a field showing their error. */
+  shownKeys: readonly string[];
+  /** `data-testid` of a field's error line. */
+  errorTestId: string;
+  onSaved?: (view: SettingsView) => void;
+}
+
+/**
+ * One Settings card's form: reads the settings, keeps a draft, saves the
+ * section through settings.update, and shows the core's refusals next to the
+ * fields they name (form/useFieldErrors).
+ */
+export function useSettingsForm<F>(options: Options<F>) {
+  const uid = useId();
+  // The callbacks are inline lambdas; the async paths read the current ones.
+  const latest = useRef(options);
+  useLayoutEffect(() => {
+    latest.current = options;
+  });
+  const [view, setView] = useState<SettingsView | null>(null);
+  const [saved, setSaved] = useState<F | null>(null);
+  const [form, setForm] = useState<F | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [savedNote, setSavedNote] = useState(false);
+  const clientErrors = form ? options.validate(form) : {};
+  const errors = useFieldErrors({
+    uid,
+    clientErrors,
+    shownKeys: new Set(options.shownKeys),
+    errorTestId: options.errorTestId,
+  });
+
+  const apply = useCallback((next: SettingsView) => {
+    setView(next);
+    setSaved(latest.current.read(next));
+    setForm(latest.current.read(next));
+  }, []);
+
+  const fetchSettings = useCallback(() => {
+    call('settings.get', {}).then(
+      (next) => {
+        setLoadError(null);
+        apply(next);
+      },
+      (e: unknown) => {
+        setLoadError(messageOf(e));
+      },
+    );
+  }, [apply]);
+
+  useEffect(fetchSettings, [fetchSettings]);
+
+  const set = <K extends keyof F>(key: K, value: F[K]) => {
+    setForm((current) => (current ? { ...current, [key]: value } : current));
+    errors.clearServerError(String(key));
+    setSavedNote(false);
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!form || !errors.beginSubmit()) return;
+    setSaving(true);
+    setSavedNote(false);
+    const { section, toPatch, onSaved } = latest.current;
+    call('settings.update', { patch: { [section]: toPatch(form) } })
+      .then((next) => {
+        apply(next);
+        setSavedNote(true);
+        onSaved?.(next);
+      })
+      .catch((e: unknown) => {
+        errors.showFailure(settingsFailure(e, section));
+      })
+      .finally(() => {
+        setSaving(false);
+      });
+  };
+
+  const dirty = form !== null && JSON.stringify(form) !== JSON.stringify(saved);
+  return { uid, view, form, set, dirty, saving, savedNote, loadError, reload: fetchSettings, errors, submit };
+}
+
+/** Save, "Saved." and the form-level error of a settings card. */
+export function SettingsActions({
+  testId,
+  label,
+  saving,
+  dirty,
+  savedNote,
+  formMessage,
+  children,
+}: {
+  testId: string;
+  label: string;
+  saving: boolean;
+  dirty: boolean;
+  savedNote: boolean;
+  formMessage: string;
+  children?: ReactNode;
+}) {
+  return (
+    <>
+      {formMessage && (
+        <p className="form-error" role="alert" data-testid={`${testId}-error`}>
+          {formMessage}
+        </p>
+      )}
+      <div className="card-actions">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={saving || !dirty}
+          data-testid={`${testId}-save`}
+        >
+          {saving ? 'Saving…' : label}
+        </button>
+        {children}
+        {savedNote && !dirty && (
+          <span className="muted" role="status" data-testid={`${testId}-saved`}>
+            Saved.
+          </span>
+        )}
+      </div>
+    </>
+  );
+}
+
+/** A whole number from an input, NaN when empty or not one. */
+export function wholeNumber(text: string): number {
+  return /^\s*-?\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+}
+
+/** "between min and max" when `value` is not a whole number in range. */
+export function rangeError(value: number, min: number, max: number): string | undefined {
+  if (!Number.isInteger(value)) return 'enter a whole number';
+  if (value < min || value > max) return `between ${String(min)} and ${String(max)}`;
+  return undefined;
+}
