@@ -53,6 +53,19 @@ export function Header() {
         </div>
       </dl>
       <div className="topbar-right">
+        {systemStatus && systemStatus.exposed.length > 0 && (
+          <span
+            className="text-warn topbar-meta"
+            role="alert"
+            title="Bound beyond 127.0.0.1: other machines can connect. Put TLS in front of it, or bind to 127.0.0.1."
+            data-testid="exposure-warning"
+          >
+            Reachable from other machines:{' '}
+            {systemStatus.exposed
+              .map((e) => `${e.listener === 'ui' ? 'UI' : 'webhook'} ${e.address}`)
+              .join(', ')}
+          </span>
+        )}
         {systemStatus && (
           <span className="muted topbar-meta" title={`Started ${systemStatus.startedAt}`}>
             {systemStatus.shell === 'headless' ? 'Server' : 'Desktop'} · v{systemStatus.version}

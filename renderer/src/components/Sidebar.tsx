@@ -1,8 +1,10 @@
 import { useShallow } from 'zustand/react/shallow';
 
+import { useRouteSync } from '../hooks/use-route-sync';
+import { formatCount } from '../lib/format';
+import { formatRoute } from '../lib/route';
 import { useStore } from '../store';
 import type { ViewId } from '../store';
-import { formatCount } from '../lib/format';
 import { NavIcon } from './NavIcon';
 
 const NAV: readonly { id: ViewId; label: string }[] = [
@@ -15,9 +17,20 @@ const NAV: readonly { id: ViewId; label: string }[] = [
   { id: 'settings', label: 'Settings' },
 ];
 
+/**
+ * The main navigation. It is mounted exactly as long as the console, so it
+ * also keeps the location in step with the store (hooks/use-route-sync.ts).
+ */
 export function Sidebar() {
-  const { view, setView, unacknowledged } = useStore(
-    useShallow((s) => ({ view: s.view, setView: s.setView, unacknowledged: s.counts?.unacknowledged ?? 0 })),
+  useRouteSync();
+  const { view, setView, unacknowledged, filters, range } = useStore(
+    useShallow((s) => ({
+      view: s.view,
+      setView: s.setView,
+      unacknowledged: s.counts?.unacknowledged ?? 0,
+      filters: s.filters,
+      range: s.range,
+    })),
   );
 
   return (
@@ -29,11 +42,16 @@ export function Sidebar() {
       <ul className="nav-list">
         {NAV.map((item) => (
           <li key={item.id}>
-            <button
-              type="button"
+            <a
+              // Incidents comes back with its filters: they are part of where the analyst was.
+              href={formatRoute({ view: item.id, incidentId: null, filters, range })}
               className="nav-item"
               aria-current={view === item.id ? 'page' : undefined}
-              onClick={() => {
+              onClick={(event) => {
+                if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)
+                  return;
+                // The store moves and the location follows, one history entry per move.
+                event.preventDefault();
                 setView(item.id);
               }}
               data-testid={`nav-${item.id}`}
@@ -45,7 +63,7 @@ export function Sidebar() {
                   {unacknowledged > 999 ? '999+' : unacknowledged}
                 </span>
               )}
-            </button>
+            </a>
           </li>
         ))}
       </ul>

@@ -7,7 +7,9 @@ import { create } from 'zustand';
 
 import { createBackupSlice } from './backup-slice';
 import { createChannelsSlice } from './channels-slice';
+import { createDashboardSlice, resetDashboardRequests } from './dashboard-slice';
 import { createIncidentsSlice, resetIncidentRequests } from './incidents-slice';
+import { createLogsSlice, resetLogsRequests } from './logs-slice';
 import { createSessionSlice } from './session-slice';
 import { createSourcesSlice } from './sources-slice';
 import { createSystemSlice } from './system-slice';
@@ -22,6 +24,8 @@ export const useStore = create<StoreState>()((...a) => ({
   ...createSourcesSlice(...a),
   ...createBackupSlice(...a),
   ...createChannelsSlice(...a),
+  ...createDashboardSlice(...a),
+  ...createLogsSlice(...a),
 }));
 
 const initialState = useStore.getState();
@@ -29,6 +33,8 @@ const initialState = useStore.getState();
 /** Back to a fresh store, for tests. */
 export function resetStore(): void {
   resetIncidentRequests();
+  resetDashboardRequests();
+  resetLogsRequests();
   useStore.setState(initialState, true);
 }
 
@@ -42,6 +48,8 @@ export function refreshAfterReconnect(): void {
   if (state.backupListState !== 'idle') void state.loadBackups();
   if (state.channelsState !== 'idle') void state.loadChannels();
   if (state.routingState !== 'idle') void state.loadRouting();
+  if (state.dashboardState !== 'idle') void state.loadDashboard();
+  if (state.logsState !== 'idle') void state.loadLogs();
   void state.refreshDetail();
 }
 

@@ -2,7 +2,9 @@ import type { StateCreator } from 'zustand';
 
 import type { BackupSlice } from './backup-slice';
 import type { ChannelsSlice } from './channels-slice';
+import type { DashboardSlice } from './dashboard-slice';
 import type { IncidentsSlice } from './incidents-slice';
+import type { LogsSlice } from './logs-slice';
 import type { SessionSlice } from './session-slice';
 import type { SourcesSlice } from './sources-slice';
 import type { SystemSlice } from './system-slice';
@@ -14,7 +16,9 @@ export type StoreState = SessionSlice &
   IncidentsSlice &
   SourcesSlice &
   BackupSlice &
-  ChannelsSlice;
+  ChannelsSlice &
+  DashboardSlice &
+  LogsSlice;
 
 export type SliceCreator<Slice> = StateCreator<StoreState, [], [], Slice>;
 
