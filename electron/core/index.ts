@@ -20,6 +20,7 @@ import { createIncidentsRepo } from './db/repos/incidents-repo';
 import { createRawEventsRepo } from './db/repos/raw-events-repo';
 import { createSourceStatesRepo } from './db/repos/source-states-repo';
 import { createTimelineRepo } from './db/repos/timeline-repo';
+import { WalCheckpointer } from './db/wal-checkpointer';
 import { EventBus } from './event-bus';
 import { AnalystService } from './ai/analyst-service';
 import { BackupService } from './backup/backup-service';
@@ -83,6 +84,8 @@ export interface CoreOptions {
   _notifyBackoffBaseMs?: number;
   /** Renders HTML to PDF for the shift report: printToPDF in the desktop shell, a local Chromium headless. */
   renderPdf?: (html: string) => Promise<Buffer>;
+  /** The headless shell's UI/API base URL once listening, for system.status' exposure warning. */
+  uiUrl?: () => string | null;
   /** Per-run overrides of the webhook address that are not saved to the config. */
   webhook?: { host?: string; port?: number };
 }
@@ -125,6 +128,12 @@ export function createCore(options: CoreOptions): Core {
 
   const db = openDatabase(paths.db, {
     ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+  });
+  const checkpointer = new WalCheckpointer({
+    db,
+    file: paths.db,
+    ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+    logger: logger.child('db'),
   });
   const incidents = createIncidentsRepo(db);
   const rawEvents = createRawEventsRepo(db);
@@ -264,6 +273,8 @@ export function createCore(options: CoreOptions): Core {
   });
   const whatsapp = new WhatsAppService({ config, bus, clock, logger: logger.child('whatsapp') });
 
+  // First in, last out: checkpoints run off the event loop until just before the database closes.
+  host.add(checkpointer);
   host.add(backup);
   host.add(analyst);
   host.add(notifications);
@@ -299,6 +310,8 @@ export function createCore(options: CoreOptions): Core {
       sanitizer,
       logDir: paths.logs,
       renderPdf: options.renderPdf ?? null,
+      uiUrl: options.uiUrl ?? (() => null),
+      logger: logger.child('rpc'),
     }),
     logger.child('rpc'),
   );

@@ -26,6 +26,7 @@ import Store from 'electron-store';
 
 import type { Severity } from '../../shared/domain';
 import type { SystemStatus } from '../../shared/ipc/contract';
+import { exposedListeners } from '../core/http';
 import { createCore, dataPaths, defaultDataDir, storeBackend } from '../core/index';
 import type { Core, DesktopNotifier } from '../core/index';
 import type { Logger } from '../core/logger';
@@ -36,6 +37,7 @@ import { forwardEvents, registerContract, sendEvent, trustedSenderCheck } from '
 import { autostartCommand, autostartDir, startAtLoginController } from './login-item';
 import { missingBindingMessage, resolveSqliteBinding } from './native-binding';
 import { builtInNotificationsActive, incidentNotice } from './notifications';
+import { createElectronPdf } from './pdf';
 import type { IncidentNotice } from './notifications';
 import { chooseSecretCipher, readStoredCipherKind } from './safe-storage-cipher';
 import { createShutdown } from './shutdown';
@@ -247,6 +249,8 @@ async function main(): Promise<void> {
       sqliteNativeBinding,
       desktopNotifier,
       logEcho: app.isPackaged ? undefined : (line) => process.stdout.write(line),
+      // Shift reports print through Chromium's own printToPDF in a hidden, locked-down window.
+      renderPdf: createElectronPdf({ BrowserWindow }),
     });
   } catch (error) {
     fail('Vigil could not start', error);
@@ -277,6 +281,10 @@ async function main(): Promise<void> {
     fail('Vigil could not start', error);
     await shutdown.run('startup failed', 1);
     return;
+  }
+  // The window shows it too (system.status.exposed); the log keeps it for whoever reads it later.
+  for (const { listener, address } of exposedListeners({ webhook: core.webhookUrl() })) {
+    log.warn('listening beyond loopback: reachable from other machines', { listener, address });
   }
 
   // Only an installed app starts at login: in development execPath is the bare Electron binary.

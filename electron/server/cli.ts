@@ -17,7 +17,9 @@ import Conf from 'conf';
 import { ConfigError } from '../../shared/config';
 import { importSeedConfig } from '../core/config/seed-import';
 import { createCore, defaultDataDir, storeBackend } from '../core/index';
+import { exposedListeners, exposureWarnings } from '../core/http';
 import type { Core } from '../core/index';
+import { createChromiumPdf, findChromium } from './chromium-pdf';
 import { createHttpShell } from './http-server';
 
 const USAGE = `Usage: npm run serve -- [options]
@@ -32,7 +34,8 @@ const USAGE = `Usage: npm run serve -- [options]
                        print what was imported and what was not (and why), then start
   --reset-pin          generate a new web UI PIN and print it
   --help               show this help
-Environment: VIGIL_API_TOKEN (API bearer token), VIGIL_PIN (web UI PIN), APP_DATA_DIR.`;
+Environment: VIGIL_API_TOKEN (API bearer token), VIGIL_PIN (web UI PIN), APP_DATA_DIR,
+  VIGIL_CHROMIUM (the Chromium that prints shift reports as PDF; default /usr/bin/chromium or PATH).`;
 
 const API_TOKEN_SECRET = 'server/apiToken';
 
@@ -84,8 +87,6 @@ function readSeed(file: string): unknown {
     fail(`--config ${file}: not valid JSON (${(error as Error).message})`);
   }
 }
-
-const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
 
 /**
  * --import-config: maps the old scripts' config into the stored config and
@@ -149,6 +150,10 @@ async function main(): Promise<void> {
 
   let core: Core;
   let hadWebhookToken = false;
+  // Set once the UI listens; system.status reads it to warn when it is reachable from other machines.
+  let uiUrl: string | null = null;
+  // Shift reports as PDF need a local Chromium; without one they are offered as HTML.
+  const chromium = findChromium(process.env);
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const store = new Conf<Record<string, unknown>>({
@@ -168,6 +173,8 @@ async function main(): Promise<void> {
         ...(webhookPort !== undefined ? { port: webhookPort } : {}),
       },
       logEcho: process.env.VIGIL_LOG_STDOUT === '1' ? (line) => process.stdout.write(line) : undefined,
+      uiUrl: () => uiUrl,
+      ...(chromium.found ? { renderPdf: createChromiumPdf({ executable: chromium.found.path }) } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) fail(`the configuration is not valid: ${error.message}`);
@@ -175,6 +182,16 @@ async function main(): Promise<void> {
   }
   if (args['import-config'] !== undefined) importConfigFile(core, args['import-config']);
   const logger = core.logger.child('server');
+  if (chromium.found) {
+    logger.info('shift reports as PDF through Chromium', {
+      path: chromium.found.path,
+      from: chromium.found.from,
+    });
+  } else {
+    logger.warn('no Chromium: shift reports only as HTML (install chromium or set VIGIL_CHROMIUM)', {
+      ...(chromium.problem ? { problem: chromium.problem } : {}),
+    });
+  }
   const notices: string[] = [];
   const webhookToken = core.config.resolveSecret(core.config.get().webhook.token);
   if (!hadWebhookToken && webhookToken) {
@@ -214,7 +231,7 @@ async function main(): Promise<void> {
   }
   let url: string;
   try {
-    url = await shell.listen(port, args.host);
+    url = uiUrl = await shell.listen(port, args.host);
   } catch (error) {
     await core.stop('listen failed');
     const reason =
@@ -231,15 +248,14 @@ async function main(): Promise<void> {
     `  Data dir: ${dataDir}`,
     ...notices.map((n) => `  ${n}`),
   ];
-  if (!LOOPBACK.includes(args.host)) {
-    lines.push(`  WARNING: bound to ${args.host}, reachable from other machines; put TLS in front of it.`);
-  }
-  const webhookHost = args['webhook-host'];
-  if (webhookHost !== undefined && !LOOPBACK.includes(webhookHost)) {
-    lines.push(`  WARNING: the webhook listens on ${webhookHost}, reachable from other machines.`);
-  }
+  // From the bound addresses, so a wide webhook.host in the config warns as well as --host.
+  const exposed = exposedListeners({ ui: url, webhook: core.webhookUrl() });
+  lines.push(...exposureWarnings(exposed).map((line) => `  ${line}`));
   process.stdout.write(`${lines.join('\n')}\n`);
   logger.info('headless shell listening', { url });
+  for (const { listener, address } of exposed) {
+    logger.warn('listening beyond loopback: reachable from other machines', { listener, address });
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {

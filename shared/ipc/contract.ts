@@ -110,6 +110,8 @@ export const systemStatusSchema = z.object({
   }),
   highestOpenSeverity: severitySchema.nullable(),
   services: z.array(z.object({ name: z.string(), state: z.string() })),
+  /** Listeners bound beyond loopback, so reachable from other machines (the UI warns); empty when all are local. */
+  exposed: z.array(z.object({ listener: z.enum(['ui', 'webhook']), address: z.string() })),
 });
 export type SystemStatus = z.infer<typeof systemStatusSchema>;
 

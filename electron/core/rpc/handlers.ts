@@ -9,6 +9,8 @@ import type { IncidentsRepo } from '../db/repos/incidents-repo';
 import type { RawEventsRepo } from '../db/repos/raw-events-repo';
 import type { TimelineRepo } from '../db/repos/timeline-repo';
 import type { EventBus } from '../event-bus';
+import { exposedListeners } from '../http';
+import type { Logger } from '../logger';
 import type { ServiceHost } from '../service-host';
 import type { Db } from '../db/database';
 import type { Sanitizer } from '../sanitizer/sanitizer';
@@ -94,6 +96,10 @@ export interface HandlerDeps {
   logDir: string | null;
   /** Renders an HTML document to PDF (Electron's printToPDF, or a local Chromium); null when neither exists. */
   renderPdf: ((html: string) => Promise<Buffer>) | null;
+  /** The headless shell's UI/API base URL once listening; null in the desktop shell. */
+  uiUrl: () => string | null;
+  /** For audit lines of handlers (a revealed or rotated token, a generated report); never given secrets. */
+  logger: Logger;
 }
 
 export function createHandlers(deps: HandlerDeps & NotifyHandlerDeps): Handlers {
@@ -123,6 +129,7 @@ export function createHandlers(deps: HandlerDeps & NotifyHandlerDeps): Handlers 
         counts,
         highestOpenSeverity,
         services: deps.host.list(),
+        exposed: exposedListeners({ ui: deps.uiUrl(), webhook: deps.webhook.url }),
       };
     },
 
