@@ -37,6 +37,7 @@ describe('migrations', () => {
       'analyses',
       'channel_states',
       'deliveries',
+      'incident_counts',
       'incidents',
       'incidents_fts',
       'incidents_fts_config',

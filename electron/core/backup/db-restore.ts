@@ -27,11 +27,15 @@ export function withAttached<T>(db: Db, file: string, fn: (schema: string) => T)
   }
 }
 
+/** Tables derived from others by triggers: the copy of their sources rebuilds them. */
+const DERIVED_TABLES = new Set(['incident_counts']);
+
 /**
  * The tables whose rows make up the database: ordinary tables of `main`, not
  * SQLite's own (sqlite_sequence, sqlite_stat*) nor virtual tables and their
  * shadow tables: the full-text index is rebuilt by the triggers on the rows
- * copied into `incidents` and `analyses` (migration 0004).
+ * copied into `incidents` and `analyses` (migration 0004), and the counts
+ * likewise by theirs (0005).
  */
 export function dataTables(db: Db): string[] {
   const shadow = new Set(
@@ -45,7 +49,7 @@ export function dataTables(db: Db): string[] {
     )
     .pluck()
     .all();
-  return names.filter((name) => !shadow.has(name));
+  return names.filter((name) => !shadow.has(name) && !DERIVED_TABLES.has(name));
 }
 
 function columns(db: Db, schema: string, table: string): string[] {

@@ -43,7 +43,7 @@
  * same pass as its page (a window count), so the set is built once.
  */
 import type { Incident, IncidentListItem, Severity, SourceKind, Status } from '../../../../shared/domain';
-import { SEVERITIES, SOURCE_KINDS, severityRank } from '../../../../shared/domain';
+import { SEVERITIES, SOURCE_KINDS, isOpenStatus, severityRank } from '../../../../shared/domain';
 import type { IncidentQuery, IncidentSort } from '../../../../shared/ipc/contract';
 import { LIST_TOTAL_CAP } from '../../../../shared/ipc/contract';
 import type { Db } from '../database';
@@ -482,10 +482,10 @@ export function createIncidentsRepo(db: Db) {
   const latestByFingerprint = db.prepare<[string], IncidentRow>(
     'SELECT * FROM incidents WHERE fingerprint = ? ORDER BY last_seen DESC LIMIT 1',
   );
-  const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM incidents');
-  const countOpen = db.prepare<[], { status: string; severity_rank: number; n: number }>(`
-    SELECT status, severity_rank, count(*) AS n FROM incidents INDEXED BY incidents_by_status
-    WHERE status IN ('new', 'acknowledged', 'in_progress') GROUP BY status, severity_rank`);
+  // Kept by triggers (migration 0005): a few rows, whatever the number of incidents.
+  const countRows = db.prepare<[], { status: string; severity_rank: number; n: number }>(
+    'SELECT status, severity_rank, n FROM incident_counts WHERE n > 0',
+  );
 
   // The list's SQL depends on which filters are set; statements are prepared once per shape.
   const statements = new Map<string, Database.Statement>();
@@ -802,16 +802,19 @@ export function createIncidentsRepo(db: Db) {
 
     counts(): Counts {
       const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+      let total = 0;
       let open = 0;
       let unacknowledged = 0;
-      for (const row of countOpen.all()) {
+      for (const row of countRows.all()) {
+        total += row.n;
+        if (!isOpenStatus(row.status as Status)) continue;
         open += row.n;
         if (row.status === 'new') unacknowledged += row.n;
         const severity = SEVERITIES[row.severity_rank];
         if (severity) bySeverity[severity] += row.n;
       }
       const highestOpenSeverity = [...SEVERITIES].reverse().find((s) => bySeverity[s] > 0) ?? null;
-      return { total: countAll.get()?.n ?? 0, open, unacknowledged, bySeverity, highestOpenSeverity };
+      return { total, open, unacknowledged, bySeverity, highestOpenSeverity };
     },
   };
 }
