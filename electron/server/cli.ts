@@ -19,6 +19,7 @@ import { importSeedConfig } from '../core/config/seed-import';
 import { createCore, defaultDataDir, storeBackend } from '../core/index';
 import { exposedListeners, exposureWarnings } from '../core/http';
 import type { Core } from '../core/index';
+import { incidentUrl } from './app-url';
 import { createChromiumPdf, findChromium } from './chromium-pdf';
 import { createHttpShell } from './http-server';
 
@@ -35,6 +36,7 @@ const USAGE = `Usage: npm run serve -- [options]
   --reset-pin          generate a new web UI PIN and print it
   --help               show this help
 Environment: VIGIL_API_TOKEN (API bearer token), VIGIL_PIN (web UI PIN), APP_DATA_DIR,
+  VIGIL_PUBLIC_URL (the console's address in message links, e.g. https://vigil.corp.example),
   VIGIL_CHROMIUM (the Chromium that prints shift reports as PDF; default /usr/bin/chromium or PATH).`;
 
 const API_TOKEN_SECRET = 'server/apiToken';
@@ -152,6 +154,9 @@ async function main(): Promise<void> {
   let hadWebhookToken = false;
   // Set once the UI listens; system.status reads it to warn when it is reachable from other machines.
   let uiUrl: string | null = null;
+  // Links in messages: the address people open (a TLS proxy's), else where the UI listens.
+  const publicUrl = process.env.VIGIL_PUBLIC_URL?.trim() || null;
+  if (publicUrl && incidentUrl(publicUrl, 'x') === null) fail('VIGIL_PUBLIC_URL must be an http(s) URL');
   // Shift reports as PDF need a local Chromium; without one they are offered as HTML.
   const chromium = findChromium(process.env);
   try {
@@ -174,6 +179,7 @@ async function main(): Promise<void> {
       },
       logEcho: process.env.VIGIL_LOG_STDOUT === '1' ? (line) => process.stdout.write(line) : undefined,
       uiUrl: () => uiUrl,
+      appUrl: (id) => incidentUrl(publicUrl ?? uiUrl, id),
       ...(chromium.found ? { renderPdf: createChromiumPdf({ executable: chromium.found.path }) } : {}),
     });
   } catch (error) {
