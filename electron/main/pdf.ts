@@ -4,16 +4,15 @@
  * window gets (sandboxed, no JavaScript, no preload, an in-memory session of
  * its own) because the report carries text from outside (incident titles).
  * The document is loaded from a private temp file rather than a data: URL,
- * which Chromium caps at 2 MB (a report of thousands of incidents is more).
+ * which Chromium caps at 2 MB (a report of thousands of incidents is more):
+ * core/reports/pdf-render.ts, shared with the headless shell's engine.
  *
  * Electron is imported as types only: the window class is a parameter, so
  * tests/unit/electron-pdf.test.ts drives this with a fake.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import type { BrowserWindowConstructorOptions, PrintToPDFOptions } from 'electron';
+
+import { PDF_TIMEOUT_MS, serialPdfRenderer } from '../core/reports/pdf-render';
 
 /** What the engine uses of a BrowserWindow. */
 export interface PdfWindow {
@@ -24,9 +23,6 @@ export interface PdfWindow {
 }
 
 export type PdfWindowConstructor = new (options: BrowserWindowConstructorOptions) => PdfWindow;
-
-// A full report (5,000 incidents) prints in about 20 s on a 2-core machine; leave room for a slower one.
-const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** The hidden window: nothing runs in it, nothing of the app's session is shared with it. */
 export function pdfWindowOptions(): BrowserWindowConstructorOptions {
@@ -70,17 +66,11 @@ export interface ElectronPdfOptions {
 
 /** A renderPdf for createCore: one hidden window per render, destroyed afterwards; renders run one at a time. */
 export function createElectronPdf(options: ElectronPdfOptions): (html: string) => Promise<Buffer> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let queue: Promise<unknown> = Promise.resolve();
-
-  const render = async (html: string): Promise<Buffer> => {
-    const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'vigil-pdf-'));
+  const timeoutMs = options.timeoutMs ?? PDF_TIMEOUT_MS;
+  return serialPdfRenderer(options.tmpDir, async (file) => {
     let window: PdfWindow | null = null;
     let timer: NodeJS.Timeout | undefined;
     try {
-      const file = join(dir, 'report.html');
-      // The report holds incident data: readable by this user only.
-      await writeFile(file, html, { mode: 0o600 });
       window = new options.BrowserWindow(pdfWindowOptions());
       const win = window;
       const timeout = new Promise<never>((_resolve, reject) => {
@@ -98,16 +88,6 @@ export function createElectronPdf(options: ElectronPdfOptions): (html: string) =
     } finally {
       clearTimeout(timer);
       if (window && !window.isDestroyed()) window.destroy();
-      await rm(dir, { recursive: true, force: true });
     }
-  };
-
-  return (html) => {
-    const next = queue.then(
-      () => render(html),
-      () => render(html),
-    );
-    queue = next.catch(() => undefined);
-    return next;
-  };
+  });
 }

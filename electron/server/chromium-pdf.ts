@@ -7,10 +7,11 @@
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+import { PDF_TIMEOUT_MS, serialPdfRenderer } from '../core/reports/pdf-render';
 
 /** Where a Chromium was found, for the start-up log. */
 export interface ChromiumLocation {
@@ -21,8 +22,6 @@ export interface ChromiumLocation {
 
 const WELL_KNOWN = ['/usr/bin/chromium'];
 const ON_PATH = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
-// A full report (5,000 incidents) prints in about 20 s on a 2-core machine; leave room for a slower one.
-const DEFAULT_TIMEOUT_MS = 120_000;
 /** Chromium's stderr kept for an error message (it is chatty about D-Bus and GPU even when it works). */
 const STDERR_KEEP = 4000;
 
@@ -93,36 +92,17 @@ export interface ChromiumPdfOptions {
 
 /** A renderPdf for createCore: HTML in, PDF bytes out; rejects with what went wrong. */
 export function createChromiumPdf(options: ChromiumPdfOptions): (html: string) => Promise<Buffer> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? PDF_TIMEOUT_MS;
   const isRoot = options.isRoot ?? process.getuid?.() === 0;
-  let queue: Promise<unknown> = Promise.resolve();
-
-  const render = async (html: string): Promise<Buffer> => {
-    const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'vigil-pdf-'));
-    try {
-      const input = join(dir, 'report.html');
-      const output = join(dir, 'report.pdf');
-      // The report holds incident data: readable by this user only.
-      await writeFile(input, html, { mode: 0o600 });
-      await run(options.executable, chromiumPdfArgs(input, output, join(dir, 'profile'), isRoot), timeoutMs);
-      if (!existsSync(output)) throw new Error('Chromium exited without writing the PDF');
-      const pdf = await readFile(output);
-      if (pdf.subarray(0, 5).toString('latin1') !== '%PDF-')
-        throw new Error('Chromium wrote something that is not a PDF');
-      return pdf;
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  };
-
-  return (html) => {
-    const next = queue.then(
-      () => render(html),
-      () => render(html),
-    );
-    queue = next.catch(() => undefined);
-    return next;
-  };
+  return serialPdfRenderer(options.tmpDir, async (input, dir) => {
+    const output = join(dir, 'report.pdf');
+    await run(options.executable, chromiumPdfArgs(input, output, join(dir, 'profile'), isRoot), timeoutMs);
+    if (!existsSync(output)) throw new Error('Chromium exited without writing the PDF');
+    const pdf = await readFile(output);
+    if (pdf.subarray(0, 5).toString('latin1') !== '%PDF-')
+      throw new Error('Chromium wrote something that is not a PDF');
+    return pdf;
+  });
 }
 
 function run(executable: string, args: string[], timeoutMs: number): Promise<void> {

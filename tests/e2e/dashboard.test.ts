@@ -10,15 +10,16 @@
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { DashboardStats, MethodResponse } from '../../shared/ipc/contract';
 import { findChromium, screenshotPath } from '../helpers/browser';
-import { openView, postAlert, useConsole } from '../helpers/console-page';
+import { attrs, openView, postAlert, useConsole } from '../helpers/console-page';
 import type { FakeSentinelOne } from '../helpers/fake-sentinelone';
 import { startFakeSentinelOne } from '../helpers/fake-sentinelone';
 import type { Headless } from '../helpers/headless';
+import { rpcValue } from '../helpers/headless';
 import { listenLocal } from '../helpers/local-server';
 
 const chromiumPath = findChromium();
@@ -44,18 +45,6 @@ async function startHook(status: number): Promise<Hook> {
   hook.url = `${local.url}/hooks/abc`;
   hook.close = local.close;
   return hook;
-}
-
-/** One attribute of every element the locator matches, in document order. */
-async function attrs(locator: Locator, name: string): Promise<(string | null)[]> {
-  return Promise.all((await locator.all()).map((element) => element.getAttribute(name)));
-}
-
-async function rpc<T>(app: Headless, method: string, args: unknown = {}): Promise<T> {
-  const res = await app.rpc(method, args);
-  const body = res.body as { ok: boolean; value?: unknown; error?: { message: string } };
-  if (!body.ok) throw new Error(`${method} failed: ${body.error?.message}`);
-  return body.value as T;
 }
 
 describe.skipIf(!chromiumPath)('browser: dashboard', () => {
@@ -130,9 +119,9 @@ describe.skipIf(!chromiumPath)('browser: dashboard', () => {
       await postAlert(app, { type: 'recon', severity: 'medium', rule: 'Port scan', ip: '203.0.113.7' }),
     );
     ids.push(await postAlert(app, { type: 'policy', severity: 'low', rule: 'USB storage' }));
-    await rpc(app, 'incidents.setStatus', { id: ids[0], status: 'acknowledged' });
-    await rpc(app, 'incidents.setStatus', { id: ids[3], status: 'acknowledged' });
-    await rpc(app, 'incidents.setStatus', { id: ids[1], status: 'resolved' });
+    await rpcValue(app, 'incidents.setStatus', { id: ids[0], status: 'acknowledged' });
+    await rpcValue(app, 'incidents.setStatus', { id: ids[3], status: 'acknowledged' });
+    await rpcValue(app, 'incidents.setStatus', { id: ids[1], status: 'resolved' });
     return ids;
   }
 
@@ -140,7 +129,7 @@ describe.skipIf(!chromiumPath)('browser: dashboard', () => {
 
   it('shows figures that match the seeded incidents, with the per-hour chart and health badges', async () => {
     await seed();
-    await rpc<MethodResponse<'sources.pollNow'>>(app, 'sources.pollNow', { id: 's1' });
+    await rpcValue<MethodResponse<'sources.pollNow'>>(app, 'sources.pollNow', { id: 's1' });
     await openView(page, app.url, 'dashboard', 'Dashboard');
 
     await expect.poll(() => count('dash-total')).toBe(7);
@@ -182,7 +171,7 @@ describe.skipIf(!chromiumPath)('browser: dashboard', () => {
     expect(rules.reduce((sum, [, n]) => sum + Number(n), 0)).toBeLessThanOrEqual(7);
 
     // Response times: what the core computed, in words.
-    const stats = await rpc<DashboardStats>(app, 'dashboard.stats', { hours: 24 });
+    const stats = await rpcValue<DashboardStats>(app, 'dashboard.stats', { hours: 24 });
     expect(stats.mttaSec).not.toBeNull();
     expect(Number(await page.getByTestId('dash-mtta').getAttribute('data-seconds'))).toBe(stats.mttaSec);
     expect(await page.getByTestId('dash-mtta').textContent()).toMatch(/^\d+s$|^\d+m \d{2}s$/);

@@ -6,17 +6,18 @@
  * and its write-back result, success and failure), and a webhook alert
  * analysed on demand by a fake LLM, then shown masked.
  */
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { IncidentDetail, MethodResponse } from '../../shared/ipc/contract';
 import { findChromium, screenshotPath } from '../helpers/browser';
-import { login, postAlert, skipSetup, useConsole } from '../helpers/console-page';
+import { attrs, login, postAlert, skipSetup, useConsole } from '../helpers/console-page';
 import type { FakeLlm } from '../helpers/fake-llm';
 import { startFakeLlm, triageAnswer } from '../helpers/fake-llm';
 import type { FakeSentinelOne, Json } from '../helpers/fake-sentinelone';
 import { makeThreat, startFakeSentinelOne } from '../helpers/fake-sentinelone';
 import type { Headless } from '../helpers/headless';
+import { rpcValue } from '../helpers/headless';
 
 const chromiumPath = findChromium();
 
@@ -31,18 +32,6 @@ function threat(): Json {
   (value.agentRealtimeInfo as Json).agentComputerName = S1_HOST;
   (value.threatInfo as Json).mitigationStatus = 'mitigated';
   return value;
-}
-
-/** One attribute of every element the locator matches, in document order. */
-async function attrs(locator: Locator, name: string): Promise<(string | null)[]> {
-  return Promise.all((await locator.all()).map((element) => element.getAttribute(name)));
-}
-
-async function rpc<T>(app: Headless, method: string, args: unknown = {}): Promise<T> {
-  const res = await app.rpc(method, args);
-  const body = res.body as { ok: boolean; value?: unknown; error?: { message: string } };
-  if (!body.ok) throw new Error(`${method} failed: ${body.error?.message}`);
-  return body.value as T;
 }
 
 describe.skipIf(!chromiumPath)('browser: incident detail', () => {
@@ -96,9 +85,9 @@ describe.skipIf(!chromiumPath)('browser: incident detail', () => {
   }
 
   async function pollS1(): Promise<string> {
-    const polled = await rpc<MethodResponse<'sources.pollNow'>>(app, 'sources.pollNow', { id: 's1' });
+    const polled = await rpcValue<MethodResponse<'sources.pollNow'>>(app, 'sources.pollNow', { id: 's1' });
     expect(polled.ok).toBe(true);
-    const list = await rpc<MethodResponse<'incidents.list'>>(app, 'incidents.list', {});
+    const list = await rpcValue<MethodResponse<'incidents.list'>>(app, 'incidents.list', {});
     expect(list.items).toHaveLength(1);
     return list.items[0]!.id;
   }
@@ -113,7 +102,7 @@ describe.skipIf(!chromiumPath)('browser: incident detail', () => {
     await page.getByTestId('incident-list').waitFor();
     const id = await pollS1();
     await openIncident(id);
-    const stored = await rpc<IncidentDetail>(app, 'incidents.get', { id });
+    const stored = await rpcValue<IncidentDetail>(app, 'incidents.get', { id });
 
     // Header.
     expect(await page.getByTestId('incident-detail-title').textContent()).toBe(`mimikatz.exe on ${S1_HOST}`);

@@ -10,11 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
-import { dataPaths } from '../../electron/core/paths';
 import { SCREENSHOT_DIR, findChromium, screenshotPath } from '../helpers/browser';
-import { login, skipSetup, useConsole } from '../helpers/console-page';
 import type { Headless } from '../helpers/headless';
 import {
   allIds,
@@ -23,14 +21,15 @@ import {
   hashOf,
   listSettled,
   listTotal,
+  openIncidents,
   parseCsv,
   renderedRows,
   scrollListTo,
   startLongTasks,
   takeLongTasks,
+  useSeededConsole,
 } from '../helpers/incidents-page';
-import { copySeededDb, seedHost, seedIncidents } from '../helpers/seed-incidents';
-import { tempDir } from '../helpers/temp-dir';
+import { seedHost } from '../helpers/seed-incidents';
 
 const chromiumPath = findChromium();
 const INCIDENTS = 100_000;
@@ -39,18 +38,11 @@ const ROW_HEIGHT = 30;
 const LONG_TASK_LIMIT_MS = 200;
 
 describe.skipIf(!chromiumPath)('browser: incidents at 100k', () => {
-  let template: { path: string; remove: () => void };
-  let dataDir: { path: string; remove: () => void } | undefined;
   let app: Headless;
   let page: Page;
   const measured: Record<string, { tasks: number; maxMs: number }> = {};
 
-  beforeAll(() => {
-    template = tempDir('vigil-seed-');
-    seedIncidents(dataPaths(template.path).db, INCIDENTS, Date.now());
-  }, 180_000);
   afterAll(() => {
-    template.remove();
     // The measurements go with the screenshots, for whoever reads the results.
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     writeFileSync(
@@ -58,28 +50,7 @@ describe.skipIf(!chromiumPath)('browser: incidents at 100k', () => {
       `${JSON.stringify(measured, null, 2)}\n`,
     );
   });
-  // Registered before useConsole: each test gets its own copy of the seeded database,
-  // removed after the shell that used it has stopped.
-  beforeEach(() => {
-    dataDir = tempDir();
-    copySeededDb(dataPaths(template.path).db, dataDir.path);
-  });
-  afterEach(() => {
-    dataDir?.remove();
-    dataDir = undefined;
-  });
-  useConsole(
-    chromiumPath!,
-    (opened) => ({ app, page } = opened),
-    () => ({ dataDir: dataDir!.path }),
-  );
-
-  async function openIncidents(): Promise<void> {
-    await login(page, app.url);
-    await skipSetup(page);
-    await page.getByTestId('incident-row').first().waitFor();
-    await listSettled(page);
-  }
+  useSeededConsole(chromiumPath!, INCIDENTS, (opened) => ({ app, page } = opened), 180_000);
 
   function record(name: string, durations: number[]): void {
     measured[name] = { tasks: durations.length, maxMs: Math.round(Math.max(0, ...durations)) };
@@ -90,7 +61,7 @@ describe.skipIf(!chromiumPath)('browser: incidents at 100k', () => {
   }
 
   it('scrolls through all 100k incidents and filters them without a long task over 200 ms', async () => {
-    await openIncidents();
+    await openIncidents(page, app.url);
     expect(await page.getByTestId('incident-count').textContent()).toContain('100,000');
     // The scrollbar stands for every match from the first page on.
     const spacer = await page.evaluate<number>(
@@ -158,7 +129,7 @@ describe.skipIf(!chromiumPath)('browser: incidents at 100k', () => {
   }, 300_000);
 
   it('finds incidents by host with the search box, and keeps the search in the URL', async () => {
-    await openIncidents();
+    await openIncidents(page, app.url);
     const host = seedHost(42);
     // "/" focuses the search box from anywhere in the view.
     await page.getByTestId('incident-list').focus();
@@ -182,7 +153,7 @@ describe.skipIf(!chromiumPath)('browser: incidents at 100k', () => {
   });
 
   it('exports the filtered incidents as CSV and JSON holding exactly those rows', async () => {
-    await openIncidents();
+    await openIncidents(page, app.url);
     await page.getByTestId('filter-severity-critical').click();
     await page.getByTestId('filter-status-new').click();
     await page.getByTestId('filter-source').selectOption('kind:sentinelone');

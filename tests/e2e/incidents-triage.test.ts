@@ -6,54 +6,29 @@
  * under the analyst, and the empty state of a filter that matches nothing.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { Incident } from '../../shared/domain';
-import { dataPaths } from '../../electron/core/paths';
 import { findChromium, screenshotPath } from '../helpers/browser';
-import { login, postAlert, skipSetup, useConsole } from '../helpers/console-page';
+import { postAlert } from '../helpers/console-page';
 import type { Headless } from '../helpers/headless';
-import { allIds, hashOf, listSettled, renderedRows } from '../helpers/incidents-page';
-import { copySeededDb, seedIncidents } from '../helpers/seed-incidents';
-import { tempDir } from '../helpers/temp-dir';
+import {
+  allIds,
+  hashOf,
+  listSettled,
+  openIncidents,
+  renderedRows,
+  useSeededConsole,
+} from '../helpers/incidents-page';
 
 const chromiumPath = findChromium();
 const INCIDENTS = 300;
 
 describe.skipIf(!chromiumPath)('browser: incident triage', () => {
-  let template: { path: string; remove: () => void };
-  let dataDir: { path: string; remove: () => void } | undefined;
   let app: Headless;
   let page: Page;
 
-  beforeAll(() => {
-    template = tempDir('vigil-seed-');
-    seedIncidents(dataPaths(template.path).db, INCIDENTS, Date.now());
-  });
-  afterAll(() => {
-    template.remove();
-  });
-  // Registered before useConsole, so the copy exists before the shell opens it and outlives it.
-  beforeEach(() => {
-    dataDir = tempDir();
-    copySeededDb(dataPaths(template.path).db, dataDir.path);
-  });
-  afterEach(() => {
-    dataDir?.remove();
-    dataDir = undefined;
-  });
-  useConsole(
-    chromiumPath!,
-    (opened) => ({ app, page } = opened),
-    () => ({ dataDir: dataDir!.path }),
-  );
-
-  async function openIncidents(): Promise<void> {
-    await login(page, app.url);
-    await skipSetup(page);
-    await page.getByTestId('incident-row').first().waitFor();
-    await listSettled(page);
-  }
+  useSeededConsole(chromiumPath!, INCIDENTS, (opened) => ({ app, page } = opened));
 
   async function stored(id: string): Promise<Incident> {
     const res = await app.rpc('incidents.get', { id });
@@ -69,7 +44,7 @@ describe.skipIf(!chromiumPath)('browser: incident triage', () => {
   }
 
   it('acknowledges the current incident from the keyboard, in the list and in the database', async () => {
-    await openIncidents();
+    await openIncidents(page, app.url);
     await page.getByTestId('filter-status-new').click();
     await listSettled(page);
     const [first, second] = await renderedRows(page);
@@ -98,7 +73,7 @@ describe.skipIf(!chromiumPath)('browser: incident triage', () => {
   });
 
   it('bulk acknowledges the ticked incidents and says what came of it', async () => {
-    await openIncidents();
+    await openIncidents(page, app.url);
     await page.getByTestId('filter-status-new').click();
     await listSettled(page);
     const rows = await renderedRows(page);
@@ -141,7 +116,7 @@ describe.skipIf(!chromiumPath)('browser: incident triage', () => {
   });
 
   it('assigns from the keyboard and remembers the last name', async () => {
-    await openIncidents();
+    await openIncidents(page, app.url);
     const [first, second] = await renderedRows(page);
     await page.getByTestId('incident-list').focus();
     await page.keyboard.press('j');
@@ -163,7 +138,7 @@ describe.skipIf(!chromiumPath)('browser: incident triage', () => {
   });
 
   it('keeps the filters in the URL across views, back and forward, and a reload; a link opens an incident', async () => {
-    await openIncidents();
+    await openIncidents(page, app.url);
     await page.getByTestId('filter-severity-high').click();
     await page.getByTestId('filter-status-new').click();
     await page.getByTestId('filter-range-24h').click();
@@ -227,7 +202,7 @@ describe.skipIf(!chromiumPath)('browser: incident triage', () => {
   });
 
   it('opens the shortcut help with ? and from the toolbar', async () => {
-    await openIncidents();
+    await openIncidents(page, app.url);
     await page.getByTestId('incident-list').focus();
     await page.keyboard.press('?');
     const help = page.getByTestId('shortcut-help');
@@ -249,7 +224,7 @@ describe.skipIf(!chromiumPath)('browser: incident triage', () => {
   });
 
   it('holds new incidents in a pill while the analyst works in the list, and shows them on request', async () => {
-    await openIncidents();
+    await openIncidents(page, app.url);
     const before = await renderedRows(page);
     await row(before[3]!.id).click();
     await page.getByTestId('incident-detail').waitFor();
@@ -274,7 +249,7 @@ describe.skipIf(!chromiumPath)('browser: incident triage', () => {
   });
 
   it('says what to do when no incident matches the filters', async () => {
-    await openIncidents();
+    await openIncidents(page, app.url);
     await page.getByTestId('filter-search').fill('no-such-thing-anywhere');
     await page.getByTestId('filter-search').press('Enter');
     const empty = page.getByTestId('incidents-empty-filtered');

@@ -5,21 +5,16 @@
  * and success files, the empty state that says what to do, times in the
  * configured zone, and a registered secret shown only as [REDACTED].
  */
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 
 import { findChromium, screenshotPath } from '../helpers/browser';
-import { openView, useConsole } from '../helpers/console-page';
+import { attrs, openView, useConsole } from '../helpers/console-page';
 import type { Headless } from '../helpers/headless';
 import { TEST_WEBHOOK_TOKEN } from '../helpers/headless';
 
 const chromiumPath = findChromium();
 const ZONE = 'Asia/Tokyo';
-
-/** One attribute of every element the locator matches, in document order. */
-async function attrs(locator: Locator, name: string): Promise<(string | null)[]> {
-  return Promise.all((await locator.all()).map((element) => element.getAttribute(name)));
-}
 
 describe.skipIf(!chromiumPath)('browser: logs', () => {
   let app: Headless;

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 import { launchChromium } from './browser';
@@ -125,4 +125,9 @@ export async function postAlert(app: Headless, alert: Record<string, unknown>): 
   });
   expect(res.status).toBe(202);
   return ((await res.json()) as { incidentId: string }).incidentId;
+}
+
+/** One attribute of every element the locator matches, in document order. */
+export async function attrs(locator: Locator, name: string): Promise<(string | null)[]> {
+  return Promise.all((await locator.all()).map((element) => element.getAttribute(name)));
 }

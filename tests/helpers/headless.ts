@@ -71,6 +71,14 @@ export async function startHeadless(
   };
 }
 
+/** Calls `method` over the shell's API and returns its value; throws with the error's message when refused. */
+export async function rpcValue<T>(app: Headless, method: string, args: unknown = {}): Promise<T> {
+  const res = await app.rpc(method, args);
+  const body = res.body as { ok: boolean; value?: unknown; error?: { message: string } };
+  if (!body.ok) throw new Error(`${method} failed: ${body.error?.message}`);
+  return body.value as T;
+}
+
 export interface EventStream {
   events: { name: EventName; data: unknown }[];
   /** Resolves once `predicate` holds for the events received so far; rejects after the timeout. */

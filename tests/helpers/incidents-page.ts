@@ -1,15 +1,59 @@
 /**
- * Steps the incidents-view browser tests share: long-task recording in the
- * page, waiting for the virtual list to settle, reading rows and downloads,
+ * Steps the incidents-view browser tests share: a console on a seeded
+ * database, opening the list, long-task recording in the page, waiting for the virtual list to settle, reading rows and downloads,
  * and paging through incidents.list over the API for the expected answer.
  */
 import { readFileSync } from 'node:fs';
 
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 import type { IncidentListItem } from '../../shared/domain';
+import { dataPaths } from '../../electron/core/paths';
+import { login, skipSetup, useConsole } from './console-page';
 import type { Headless } from './headless';
+import { copySeededDb, seedIncidents } from './seed-incidents';
+import { tempDir } from './temp-dir';
+
+/**
+ * useConsole on a database seeded once per file with `count` incidents:
+ * each test's shell gets its own copy, removed after the shell that used it
+ * has stopped. `seedTimeoutMs` bounds the seeding (a large count wants more).
+ */
+export function useSeededConsole(
+  chromiumPath: string,
+  count: number,
+  onOpen: (opened: { app: Headless; page: Page }) => void,
+  seedTimeoutMs?: number,
+): void {
+  let template: { path: string; remove: () => void };
+  let dataDir: { path: string; remove: () => void } | undefined;
+  beforeAll(() => {
+    template = tempDir('vigil-seed-');
+    seedIncidents(dataPaths(template.path).db, count, Date.now());
+  }, seedTimeoutMs);
+  afterAll(() => {
+    template.remove();
+  });
+  // Registered before useConsole, so the copy exists before the shell opens it and outlives it.
+  beforeEach(() => {
+    dataDir = tempDir();
+    copySeededDb(dataPaths(template.path).db, dataDir.path);
+  });
+  afterEach(() => {
+    dataDir?.remove();
+    dataDir = undefined;
+  });
+  useConsole(chromiumPath, onOpen, () => ({ dataDir: dataDir!.path }));
+}
+
+/** Logs in, skips setup, and waits for the first incident row and a settled list. */
+export async function openIncidents(page: Page, url: string): Promise<void> {
+  await login(page, url);
+  await skipSetup(page);
+  await page.getByTestId('incident-row').first().waitFor();
+  await listSettled(page);
+}
 
 /*
  * The page-side parts are scripts in strings: the tests compile without the

@@ -9,8 +9,9 @@
  * from outside (titles, hosts, notes, names) is attacker-controlled text and
  * goes through `esc`.
  */
-import type { Severity, Status } from '../../../shared/domain';
+import type { Status } from '../../../shared/domain';
 import { SEVERITIES, severityRank } from '../../../shared/domain';
+import { SEVERITY_LABEL, STATUS_LABEL } from '../../../shared/labels';
 import type { ShiftChange, ShiftIncident, ShiftSummary } from '../db/repos/reports-repo';
 import { formatTime, zoneName } from '../notify/telegram/format';
 import type { Sanitizer } from '../sanitizer/sanitizer';
@@ -41,23 +42,6 @@ export interface ShiftReportData {
   truncated: boolean;
   masked: boolean;
 }
-
-const SEVERITY_LABEL: Record<Severity, string> = {
-  critical: 'Critical',
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-  info: 'Info',
-};
-
-const STATUS_LABEL: Record<Status, string> = {
-  new: 'New',
-  acknowledged: 'Acknowledged',
-  in_progress: 'In progress',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  false_positive: 'False positive',
-};
 
 const OPEN: readonly Status[] = ['new', 'acknowledged', 'in_progress'];
 

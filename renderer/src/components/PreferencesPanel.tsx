@@ -1,7 +1,7 @@
 import type { SettingsView } from '../../../shared/ipc/contract';
 import { useStore } from '../store';
 import { CheckField, FieldRow, SecretInput, SecretStateBadge } from './form/Field';
-import { SettingsActions, useSettingsForm } from './settings/useSettingsForm';
+import { SettingsFormBody, useSettingsForm } from './settings/useSettingsForm';
 import '../styles/preferences.css';
 
 const COMMON_ZONES = [
@@ -55,7 +55,6 @@ export function PreferencesPanel() {
     // The header and every time shown follow the new zone.
     onSaved: () => void useStore.getState().loadSystemStatus(),
   });
-  const form = s.form;
   const pinState = s.view ? (s.view.ui.pinSet ? 'set' : 'unset') : null;
 
   return (
@@ -63,115 +62,112 @@ export function PreferencesPanel() {
       <h2 id="preferences-title" className="card-title">
         Preferences
       </h2>
-      {s.loadError && <p className="form-error">{s.loadError}</p>}
-      {form && (
-        <form className="preferences-form settings-form" onSubmit={s.submit} noValidate>
-          <FieldRow
-            inputId={`${s.uid}-timeZone`}
-            label="Time zone"
-            required
-            help="Times are shown here, in reports and in messages, and off-hours logins judged, in this zone. “local” is this machine’s; otherwise an IANA name such as Europe/Moscow."
-            error={s.errors.fieldError('timeZone')}
-          >
-            <input
-              id={`${s.uid}-timeZone`}
-              className="input"
-              list="preferences-zones"
-              value={form.timeZone}
-              disabled={s.saving}
-              aria-invalid={s.errors.describe('timeZone', true).invalid}
-              aria-describedby={s.errors.describe('timeZone', true).describedBy}
-              onChange={(e) => {
-                s.set('timeZone', e.target.value);
-              }}
-              data-testid="preferences-timezone"
-            />
-            <datalist id="preferences-zones">
-              {COMMON_ZONES.map((zone) => (
-                <option key={zone} value={zone} />
-              ))}
-            </datalist>
-          </FieldRow>
-
-          <CheckField
-            id={`${s.uid}-startAtLogin`}
-            label={
-              shell === 'headless'
-                ? 'Start Vigil when I log in (desktop app only)'
-                : 'Start Vigil when I log in'
-            }
-            checked={form.startAtLogin}
-            disabled={s.saving}
-            describedBy={undefined}
-            onChange={(checked) => {
-              s.set('startAtLogin', checked);
-            }}
-            testId="preferences-start-at-login"
-          >
-            {s.errors.fieldError('startAtLogin')}
-          </CheckField>
-
-          <div className="settings-grid">
+      <SettingsFormBody
+        s={s}
+        testId="preferences"
+        label="Save preferences"
+        className="preferences-form settings-form"
+      >
+        {(form) => (
+          <>
             <FieldRow
-              inputId={`${s.uid}-pin`}
-              label="Web UI PIN or passphrase"
-              required={false}
-              badge={<SecretStateBadge state={pinState} field="pin" testId="preferences-pin-state" />}
-              help="Asked at the next sign-in in a browser; sessions already open stay open. VIGIL_PIN, when set, wins."
-              error={s.errors.fieldError('pin')}
+              inputId={`${s.uid}-timeZone`}
+              label="Time zone"
+              required
+              help="Times are shown here, in reports and in messages, and off-hours logins judged, in this zone. “local” is this machine’s; otherwise an IANA name such as Europe/Moscow."
+              error={s.errors.fieldError('timeZone')}
             >
-              <SecretInput
-                id={`${s.uid}-pin`}
+              <input
+                id={`${s.uid}-timeZone`}
                 className="input"
-                state={pinState}
-                value={form.pin}
+                list="preferences-zones"
+                value={form.timeZone}
                 disabled={s.saving}
-                aria-invalid={s.errors.describe('pin', true).invalid}
-                aria-describedby={s.errors.describe('pin', true).describedBy}
-                onValue={(value) => {
-                  s.set('pin', value);
+                aria-invalid={s.errors.describe('timeZone', true).invalid}
+                aria-describedby={s.errors.describe('timeZone', true).describedBy}
+                onChange={(e) => {
+                  s.set('timeZone', e.target.value);
                 }}
-                onBlur={() => {
-                  s.errors.touch('pin');
-                }}
-                data-testid="preferences-pin"
+                data-testid="preferences-timezone"
               />
+              <datalist id="preferences-zones">
+                {COMMON_ZONES.map((zone) => (
+                  <option key={zone} value={zone} />
+                ))}
+              </datalist>
             </FieldRow>
-            <FieldRow
-              inputId={`${s.uid}-pinConfirm`}
-              label="The new PIN again"
-              required={false}
-              error={s.errors.fieldError('pinConfirm')}
-            >
-              <SecretInput
-                id={`${s.uid}-pinConfirm`}
-                className="input"
-                state={null}
-                value={form.pinConfirm}
-                disabled={s.saving || (form.pin === '' && form.pinConfirm === '')}
-                aria-invalid={s.errors.describe('pinConfirm', false).invalid}
-                aria-describedby={s.errors.describe('pinConfirm', false).describedBy}
-                onValue={(value) => {
-                  s.set('pinConfirm', value);
-                }}
-                onBlur={() => {
-                  s.errors.touch('pinConfirm');
-                }}
-                data-testid="preferences-pin-confirm"
-              />
-            </FieldRow>
-          </div>
 
-          <SettingsActions
-            testId="preferences"
-            label="Save preferences"
-            saving={s.saving}
-            dirty={s.dirty}
-            savedNote={s.savedNote}
-            formMessage={s.errors.formMessage}
-          />
-        </form>
-      )}
+            <CheckField
+              id={`${s.uid}-startAtLogin`}
+              label={
+                shell === 'headless'
+                  ? 'Start Vigil when I log in (desktop app only)'
+                  : 'Start Vigil when I log in'
+              }
+              checked={form.startAtLogin}
+              disabled={s.saving}
+              describedBy={undefined}
+              onChange={(checked) => {
+                s.set('startAtLogin', checked);
+              }}
+              testId="preferences-start-at-login"
+            >
+              {s.errors.fieldError('startAtLogin')}
+            </CheckField>
+
+            <div className="settings-grid">
+              <FieldRow
+                inputId={`${s.uid}-pin`}
+                label="Web UI PIN or passphrase"
+                required={false}
+                badge={<SecretStateBadge state={pinState} field="pin" testId="preferences-pin-state" />}
+                help="Asked at the next sign-in in a browser; sessions already open stay open. VIGIL_PIN, when set, wins."
+                error={s.errors.fieldError('pin')}
+              >
+                <SecretInput
+                  id={`${s.uid}-pin`}
+                  className="input"
+                  state={pinState}
+                  value={form.pin}
+                  disabled={s.saving}
+                  aria-invalid={s.errors.describe('pin', true).invalid}
+                  aria-describedby={s.errors.describe('pin', true).describedBy}
+                  onValue={(value) => {
+                    s.set('pin', value);
+                  }}
+                  onBlur={() => {
+                    s.errors.touch('pin');
+                  }}
+                  data-testid="preferences-pin"
+                />
+              </FieldRow>
+              <FieldRow
+                inputId={`${s.uid}-pinConfirm`}
+                label="The new PIN again"
+                required={false}
+                error={s.errors.fieldError('pinConfirm')}
+              >
+                <SecretInput
+                  id={`${s.uid}-pinConfirm`}
+                  className="input"
+                  state={null}
+                  value={form.pinConfirm}
+                  disabled={s.saving || (form.pin === '' && form.pinConfirm === '')}
+                  aria-invalid={s.errors.describe('pinConfirm', false).invalid}
+                  aria-describedby={s.errors.describe('pinConfirm', false).describedBy}
+                  onValue={(value) => {
+                    s.set('pinConfirm', value);
+                  }}
+                  onBlur={() => {
+                    s.errors.touch('pinConfirm');
+                  }}
+                  data-testid="preferences-pin-confirm"
+                />
+              </FieldRow>
+            </div>
+          </>
+        )}
+      </SettingsFormBody>
     </section>
   );
 }

@@ -3,6 +3,7 @@
  * (datetime-local, which has no zone) read as wall-clock time in the
  * console's zone (ui.timeZone), which need not be the browser's.
  */
+import { zonedFormat } from '../lib/format';
 
 export const PRESET_HOURS = [8, 12, 24] as const;
 export type Preset = `${(typeof PRESET_HOURS)[number]}` | 'custom';
@@ -11,16 +12,7 @@ export type Preset = `${(typeof PRESET_HOURS)[number]}` | 'custom';
 export const MAX_PERIOD_DAYS = 31;
 
 function wallParts(ms: number, timeZone: string): Record<string, number> {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    ...(timeZone === 'local' ? {} : { timeZone }),
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(ms);
+  const parts = zonedFormat(timeZone).formatToParts(ms);
   const out: Record<string, number> = {};
   for (const part of parts) if (part.type !== 'literal') out[part.type] = Number(part.value);
   return out;

@@ -1,25 +1,12 @@
-import type { Severity, Status } from '../../../shared/domain';
+export { SEVERITY_LABEL, STATUS_LABEL } from '../../../shared/labels';
 
-export const SEVERITY_LABEL: Record<Severity, string> = {
-  critical: 'Critical',
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-  info: 'Info',
-};
+let displayFormat = zonedFormat('local');
 
-export const STATUS_LABEL: Record<Status, string> = {
-  new: 'New',
-  acknowledged: 'Acknowledged',
-  in_progress: 'In progress',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  false_positive: 'False positive',
-};
-
-let displayFormat = createFormat('local');
-
-function createFormat(timeZone: string): Intl.DateTimeFormat {
+/**
+ * Year to second, two digits each but the year, 24-hour, in `timeZone`
+ * ('local' = this machine's); throws RangeError for an unknown zone.
+ */
+export function zonedFormat(timeZone: string): Intl.DateTimeFormat {
   // en-CA orders the parts year-month-day; hourCycle h23 keeps midnight at 00.
   return new Intl.DateTimeFormat('en-CA', {
     ...(timeZone === 'local' ? {} : { timeZone }),
@@ -36,9 +23,9 @@ function createFormat(timeZone: string): Intl.DateTimeFormat {
 /** The zone every absolute time is shown in: the config's ui.timeZone ('local' = this machine's). */
 export function setDisplayTimeZone(timeZone: string): void {
   try {
-    displayFormat = createFormat(timeZone);
+    displayFormat = zonedFormat(timeZone);
   } catch {
-    displayFormat = createFormat('local');
+    displayFormat = zonedFormat('local');
   }
 }
 

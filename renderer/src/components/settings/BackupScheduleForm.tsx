@@ -1,6 +1,6 @@
 import type { SettingsView } from '../../../../shared/ipc/contract';
 import { FieldRow } from '../form/Field';
-import { SettingsActions, rangeError, useSettingsForm, wholeNumber } from './useSettingsForm';
+import { NumberField, SettingsActions, rangeError, useSettingsForm, wholeNumber } from './useSettingsForm';
 
 interface BackupForm {
   retentionDays: string;
@@ -41,30 +41,18 @@ export function BackupScheduleForm() {
   return (
     <form className="settings-form" onSubmit={s.submit} noValidate data-testid="backup-settings">
       <div className="settings-grid">
-        <FieldRow
-          inputId={`${s.uid}-retentionDays`}
+        <NumberField
+          s={s}
+          field="retentionDays"
           label="Keep backups for (days)"
-          required
           help="Older snapshots and raw-event day files are deleted at start, at midnight (UTC) and after each snapshot."
-          error={s.errors.fieldError('retentionDays')}
-        >
-          <input
-            id={`${s.uid}-retentionDays`}
-            className="input"
-            inputMode="numeric"
-            value={form.retentionDays}
-            disabled={s.saving}
-            aria-invalid={s.errors.describe('retentionDays', true).invalid}
-            aria-describedby={s.errors.describe('retentionDays', true).describedBy}
-            onChange={(e) => {
-              s.set('retentionDays', e.target.value);
-            }}
-            onBlur={() => {
-              s.errors.touch('retentionDays');
-            }}
-            data-testid="backup-retention"
-          />
-        </FieldRow>
+          value={form.retentionDays}
+          onValue={(value) => {
+            s.set('retentionDays', value);
+          }}
+          disabled={s.saving}
+          testId="backup-retention"
+        />
         <FieldRow
           inputId={`${s.uid}-dbSnapshotHour`}
           label="Daily snapshot at (hour, this machine's time)"
@@ -91,14 +79,7 @@ export function BackupScheduleForm() {
           </select>
         </FieldRow>
       </div>
-      <SettingsActions
-        testId="backup-settings"
-        label="Save backup schedule"
-        saving={s.saving}
-        dirty={s.dirty}
-        savedNote={s.savedNote}
-        formMessage={s.errors.formMessage}
-      />
+      <SettingsActions s={s} testId="backup-settings" label="Save backup schedule" />
     </form>
   );
 }

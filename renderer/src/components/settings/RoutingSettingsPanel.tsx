@@ -1,6 +1,5 @@
 import type { SettingsView } from '../../../../shared/ipc/contract';
-import { FieldRow } from '../form/Field';
-import { SettingsActions, rangeError, useSettingsForm, wholeNumber } from './useSettingsForm';
+import { NumberField, SettingsFormBody, rangeError, useSettingsForm, wholeNumber } from './useSettingsForm';
 
 interface RoutingForm {
   dedupMinutes: string;
@@ -25,7 +24,6 @@ export function RoutingSettingsPanel() {
     shownKeys: ['dedupWindowSec'],
     errorTestId: 'routing-field-error',
   });
-  const form = s.form;
 
   return (
     <section className="card" aria-labelledby="routing-title" data-testid="routing-settings">
@@ -38,45 +36,24 @@ export function RoutingSettingsPanel() {
         (SentinelOne, MaxPatrol, Deep Instinct) always update their own incident. Routing rules, quiet hours
         and silences are under Channels.
       </p>
-      {s.loadError && <p className="form-error">{s.loadError}</p>}
-      {form && (
-        <form className="settings-form" onSubmit={s.submit} noValidate>
+      <SettingsFormBody s={s} testId="routing-settings" label="Save grouping">
+        {(form) => (
           <div className="settings-grid">
-            <FieldRow
-              inputId={`${s.uid}-dedupWindowSec`}
+            <NumberField
+              s={s}
+              field="dedupWindowSec"
               label="Group repeats within (minutes)"
-              required
               help="0 raises a new incident for every alert. 60 = one hour, 1440 = one day."
-              error={s.errors.fieldError('dedupWindowSec')}
-            >
-              <input
-                id={`${s.uid}-dedupWindowSec`}
-                className="input"
-                inputMode="numeric"
-                value={form.dedupMinutes}
-                disabled={s.saving}
-                aria-invalid={s.errors.describe('dedupWindowSec', true).invalid}
-                aria-describedby={s.errors.describe('dedupWindowSec', true).describedBy}
-                onChange={(e) => {
-                  s.set('dedupMinutes', e.target.value);
-                }}
-                onBlur={() => {
-                  s.errors.touch('dedupWindowSec');
-                }}
-                data-testid="routing-dedup-window"
-              />
-            </FieldRow>
+              value={form.dedupMinutes}
+              onValue={(value) => {
+                s.set('dedupMinutes', value);
+              }}
+              disabled={s.saving}
+              testId="routing-dedup-window"
+            />
           </div>
-          <SettingsActions
-            testId="routing-settings"
-            label="Save grouping"
-            saving={s.saving}
-            dirty={s.dirty}
-            savedNote={s.savedNote}
-            formMessage={s.errors.formMessage}
-          />
-        </form>
-      )}
+        )}
+      </SettingsFormBody>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import type { SettingsView } from '../../../../shared/ipc/contract';
 import { CheckField, FieldRow } from '../form/Field';
 import { ALWAYS_MASKED, MASK_CLASS_OPTIONS, parseAllowList } from './mask-classes';
-import { SettingsActions, useSettingsForm } from './useSettingsForm';
+import { SettingsFormBody, useSettingsForm } from './useSettingsForm';
 
 interface SanitizerForm {
   enabled: boolean;
@@ -52,7 +52,6 @@ export function SanitizerSettingsPanel() {
     shownKeys: ['enabled', 'classes', 'allow'],
     errorTestId: 'sanitizer-field-error',
   });
-  const form = s.form;
 
   return (
     <section className="card" aria-labelledby="sanitizer-title" data-testid="sanitizer-settings">
@@ -64,89 +63,81 @@ export function SanitizerSettingsPanel() {
         (HOST_1, USER_2 …) that are put back in what comes back. The AI always gets masked data; chat channels
         get it when masking is on here and in the channel; shift reports when asked for.
       </p>
-      {s.loadError && <p className="form-error">{s.loadError}</p>}
-      {form && (
-        <form className="settings-form" onSubmit={s.submit} noValidate>
-          <CheckField
-            id={`${s.uid}-enabled`}
-            label="Mask incident data sent to chat channels"
-            checked={form.enabled}
-            disabled={s.saving}
-            describedBy={s.errors.describe('enabled', false).describedBy}
-            onChange={(checked) => {
-              s.set('enabled', checked);
-            }}
-            testId="sanitizer-enabled"
-          >
-            {s.errors.fieldError('enabled')}
-          </CheckField>
-
-          <fieldset
-            className="settings-fieldset"
-            aria-describedby={s.errors.describe('classes', true).describedBy}
-          >
-            <legend className="field-label">Mask these kinds of value</legend>
-            <div className="settings-checks">
-              {MASK_CLASS_OPTIONS.map((option) => (
-                <label key={option.value} className="check" title={option.example}>
-                  <input
-                    type="checkbox"
-                    checked={form.classes.includes(option.value)}
-                    disabled={s.saving || ALWAYS_MASKED.includes(option.value)}
-                    onChange={(e) => {
-                      s.set(
-                        'classes',
-                        e.target.checked
-                          ? ALL.filter((c) => c === option.value || form.classes.includes(c))
-                          : form.classes.filter((c) => c !== option.value),
-                      );
-                    }}
-                    data-testid="sanitizer-class"
-                    data-class={option.value}
-                  />
-                  <span>{option.label}</span>
-                </label>
-              ))}
-            </div>
-            <p id={`${s.uid}-classes-help`} className="field-help">
-              Hover a kind for an example.
-            </p>
-            {s.errors.fieldError('classes')}
-          </fieldset>
-
-          <FieldRow
-            inputId={`${s.uid}-allow`}
-            label="Never mask (one value per line)"
-            required={false}
-            help="Exact values, any letter case: e.g. a public scanner's address or a vendor domain the team needs to read."
-            error={s.errors.fieldError('allow')}
-          >
-            <textarea
-              id={`${s.uid}-allow`}
-              className="input settings-textarea mono"
-              rows={5}
-              spellCheck={false}
-              value={form.allow}
+      <SettingsFormBody s={s} testId="sanitizer" label="Save masking">
+        {(form) => (
+          <>
+            <CheckField
+              id={`${s.uid}-enabled`}
+              label="Mask incident data sent to chat channels"
+              checked={form.enabled}
               disabled={s.saving}
-              aria-invalid={s.errors.describe('allow', true).invalid}
-              aria-describedby={s.errors.describe('allow', true).describedBy}
-              onChange={(e) => {
-                s.set('allow', e.target.value);
+              describedBy={s.errors.describe('enabled', false).describedBy}
+              onChange={(checked) => {
+                s.set('enabled', checked);
               }}
-              data-testid="sanitizer-allow"
-            />
-          </FieldRow>
+              testId="sanitizer-enabled"
+            >
+              {s.errors.fieldError('enabled')}
+            </CheckField>
 
-          <SettingsActions
-            testId="sanitizer"
-            label="Save masking"
-            saving={s.saving}
-            dirty={s.dirty}
-            savedNote={s.savedNote}
-            formMessage={s.errors.formMessage}
-          />
-        </form>
-      )}
+            <fieldset
+              className="settings-fieldset"
+              aria-describedby={s.errors.describe('classes', true).describedBy}
+            >
+              <legend className="field-label">Mask these kinds of value</legend>
+              <div className="settings-checks">
+                {MASK_CLASS_OPTIONS.map((option) => (
+                  <label key={option.value} className="check" title={option.example}>
+                    <input
+                      type="checkbox"
+                      checked={form.classes.includes(option.value)}
+                      disabled={s.saving || ALWAYS_MASKED.includes(option.value)}
+                      onChange={(e) => {
+                        s.set(
+                          'classes',
+                          e.target.checked
+                            ? ALL.filter((c) => c === option.value || form.classes.includes(c))
+                            : form.classes.filter((c) => c !== option.value),
+                        );
+                      }}
+                      data-testid="sanitizer-class"
+                      data-class={option.value}
+                    />
+                    <span>{option.label}</span>
+                  </label>
+                ))}
+              </div>
+              <p id={`${s.uid}-classes-help`} className="field-help">
+                Hover a kind for an example.
+              </p>
+              {s.errors.fieldError('classes')}
+            </fieldset>
+
+            <FieldRow
+              inputId={`${s.uid}-allow`}
+              label="Never mask (one value per line)"
+              required={false}
+              help="Exact values, any letter case: e.g. a public scanner's address or a vendor domain the team needs to read."
+              error={s.errors.fieldError('allow')}
+            >
+              <textarea
+                id={`${s.uid}-allow`}
+                className="input settings-textarea mono"
+                rows={5}
+                spellCheck={false}
+                value={form.allow}
+                disabled={s.saving}
+                aria-invalid={s.errors.describe('allow', true).invalid}
+                aria-describedby={s.errors.describe('allow', true).describedBy}
+                onChange={(e) => {
+                  s.set('allow', e.target.value);
+                }}
+                data-testid="sanitizer-allow"
+              />
+            </FieldRow>
+          </>
+        )}
+      </SettingsFormBody>
     </section>
   );
 }

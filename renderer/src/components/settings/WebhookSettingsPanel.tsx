@@ -4,8 +4,8 @@ import type { SettingsView } from '../../../../shared/ipc/contract';
 import { useStore } from '../../store';
 import { call, messageOf } from '../../transport';
 import { CopyButton } from '../CopyButton';
-import { FieldRow, SecretStateBadge } from '../form/Field';
-import { SettingsActions, rangeError, useSettingsForm, wholeNumber } from './useSettingsForm';
+import { SecretStateBadge } from '../form/Field';
+import { NumberField, SettingsFormBody, rangeError, useSettingsForm, wholeNumber } from './useSettingsForm';
 
 interface WebhookForm {
   rateLimitPerMin: string;
@@ -105,67 +105,34 @@ export function WebhookSettingsPanel() {
         </div>
       </dl>
 
-      {s.loadError && <p className="form-error">{s.loadError}</p>}
-      {s.form && (
-        <form className="settings-form" onSubmit={s.submit} noValidate>
+      <SettingsFormBody s={s} testId="webhook-settings" label="Save webhook limits">
+        {(form) => (
           <div className="settings-grid">
-            <FieldRow
-              inputId={`${s.uid}-rateLimitPerMin`}
+            <NumberField
+              s={s}
+              field="rateLimitPerMin"
               label="Requests per minute (per sender address)"
-              required
               help="More are answered 429 with Retry-After."
-              error={s.errors.fieldError('rateLimitPerMin')}
-            >
-              <input
-                id={`${s.uid}-rateLimitPerMin`}
-                className="input"
-                inputMode="numeric"
-                value={s.form.rateLimitPerMin}
-                aria-invalid={s.errors.describe('rateLimitPerMin', true).invalid}
-                aria-describedby={s.errors.describe('rateLimitPerMin', true).describedBy}
-                onChange={(e) => {
-                  s.set('rateLimitPerMin', e.target.value);
-                }}
-                onBlur={() => {
-                  s.errors.touch('rateLimitPerMin');
-                }}
-                data-testid="webhook-rate-limit"
-              />
-            </FieldRow>
-            <FieldRow
-              inputId={`${s.uid}-maxBodyBytes`}
+              value={form.rateLimitPerMin}
+              onValue={(value) => {
+                s.set('rateLimitPerMin', value);
+              }}
+              testId="webhook-rate-limit"
+            />
+            <NumberField
+              s={s}
+              field="maxBodyBytes"
               label="Largest request body (KiB)"
-              required
               help="Bigger bodies are refused with 413. 1024 KiB = 1 MiB."
-              error={s.errors.fieldError('maxBodyBytes')}
-            >
-              <input
-                id={`${s.uid}-maxBodyBytes`}
-                className="input"
-                inputMode="numeric"
-                value={s.form.maxBodyKiB}
-                aria-invalid={s.errors.describe('maxBodyBytes', true).invalid}
-                aria-describedby={s.errors.describe('maxBodyBytes', true).describedBy}
-                onChange={(e) => {
-                  s.set('maxBodyKiB', e.target.value);
-                }}
-                onBlur={() => {
-                  s.errors.touch('maxBodyBytes');
-                }}
-                data-testid="webhook-max-body"
-              />
-            </FieldRow>
+              value={form.maxBodyKiB}
+              onValue={(value) => {
+                s.set('maxBodyKiB', value);
+              }}
+              testId="webhook-max-body"
+            />
           </div>
-          <SettingsActions
-            testId="webhook-settings"
-            label="Save webhook limits"
-            saving={s.saving}
-            dirty={s.dirty}
-            savedNote={s.savedNote}
-            formMessage={s.errors.formMessage}
-          />
-        </form>
-      )}
+        )}
+      </SettingsFormBody>
     </section>
   );
 }

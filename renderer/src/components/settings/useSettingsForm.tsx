@@ -3,6 +3,7 @@ import type { FormEvent, ReactNode } from 'react';
 
 import type { SettingsView } from '../../../../shared/ipc/contract';
 import { call, messageOf } from '../../transport';
+import { FieldRow } from '../form/Field';
 import { useFieldErrors } from '../form/useFieldErrors';
 import type { SettingsSection } from './settings-failure';
 import { settingsFailure } from './settings-failure';
@@ -98,24 +99,22 @@ export function useSettingsForm<F>(options: Options<F>) {
   return { uid, view, form, set, dirty, saving, savedNote, loadError, reload: fetchSettings, errors, submit };
 }
 
+/** What useSettingsForm returns: one settings card's form state. */
+export type SettingsForm<F> = ReturnType<typeof useSettingsForm<F>>;
+
 /** Save, "Saved." and the form-level error of a settings card. */
-export function SettingsActions({
+export function SettingsActions<F>({
+  s,
   testId,
   label,
-  saving,
-  dirty,
-  savedNote,
-  formMessage,
-  children,
 }: {
+  s: SettingsForm<F>;
+  /** Prefix of the test ids: `${testId}-save`, `-saved`, `-error`. */
   testId: string;
   label: string;
-  saving: boolean;
-  dirty: boolean;
-  savedNote: boolean;
-  formMessage: string;
-  children?: ReactNode;
 }) {
+  const { saving, dirty, savedNote } = s;
+  const formMessage = s.errors.formMessage;
   return (
     <>
       {formMessage && (
@@ -132,7 +131,6 @@ export function SettingsActions({
         >
           {saving ? 'Saving…' : label}
         </button>
-        {children}
         {savedNote && !dirty && (
           <span className="muted" role="status" data-testid={`${testId}-saved`}>
             Saved.
@@ -140,6 +138,83 @@ export function SettingsActions({
         )}
       </div>
     </>
+  );
+}
+
+/**
+ * The body of a settings card: why the settings could not be read, or the
+ * form with its fields (given the draft) and then SettingsActions.
+ */
+export function SettingsFormBody<F>({
+  s,
+  testId,
+  label,
+  className = 'settings-form',
+  children,
+}: {
+  s: SettingsForm<F>;
+  testId: string;
+  label: string;
+  className?: string;
+  children: (form: F) => ReactNode;
+}) {
+  return (
+    <>
+      {s.loadError && <p className="form-error">{s.loadError}</p>}
+      {s.form && (
+        <form className={className} onSubmit={s.submit} noValidate>
+          {children(s.form)}
+          <SettingsActions s={s} testId={testId} label={label} />
+        </form>
+      )}
+    </>
+  );
+}
+
+/**
+ * A required whole-number field: label, input, help and the error of `field`
+ * (the key its errors are reported under, also the input's id suffix).
+ */
+export function NumberField<F>({
+  s,
+  field,
+  label,
+  help,
+  value,
+  onValue,
+  disabled,
+  testId,
+}: {
+  s: SettingsForm<F>;
+  field: string;
+  label: string;
+  help: string;
+  value: string;
+  onValue: (value: string) => void;
+  disabled?: boolean;
+  testId: string;
+}) {
+  const inputId = `${s.uid}-${field}`;
+  const described = s.errors.describe(field, true);
+  return (
+    <FieldRow inputId={inputId} label={label} required help={help} error={s.errors.fieldError(field)}>
+      <input
+        id={inputId}
+        className="input"
+        inputMode="numeric"
+        value={value}
+        disabled={disabled}
+        aria-invalid={described.invalid}
+        aria-describedby={described.describedBy}
+        onChange={(e) => {
+          onValue(e.target.value);
+        }}
+        onBlur={() => {
+          s.errors.touch(field);
+        }}
+        data-testid={testId}
+      />
+    </FieldRow>
   );
 }
 
