@@ -113,6 +113,15 @@ describe.skipIf(!chromium)('reports.shift over the headless shell', () => {
       core: { renderPdf: createChromiumPdf({ executable: chromium!.path }) },
     });
     await seed(app, 3);
+    expect(
+      await post(app.webhookUrl, TEST_WEBHOOK_TOKEN, {
+        type: 'lateral',
+        severity: 'high',
+        rule: 'psexec -u admin -p Winter2026! cmd.exe',
+        target: 'ws-fin-042',
+        timestamp: new Date(Date.parse(DAY_FROM) + 3_600_000).toISOString(),
+      }),
+    ).toBe(202);
     // One incident outside the period.
     expect(
       await post(app.webhookUrl, TEST_WEBHOOK_TOKEN, {
@@ -129,10 +138,14 @@ describe.skipIf(!chromium)('reports.shift over the headless shell', () => {
       filename: 'vigil-shift-2026-06-01_0000-2026-06-02_0000.html',
       mimeType: 'text/html; charset=utf-8',
       encoding: 'utf8',
-      rows: 3,
+      rows: 4,
       truncated: false,
     });
     for (let i = 0; i < 3; i += 1) expect(file.content).toContain(`Port scan ${String(i)} of &lt;dmz&gt;`);
+    // Real values, but a victim's credential from the telemetry never leaves in a report.
+    expect(file.content).toContain('ws-fin-042');
+    expect(file.content).toContain('psexec -u admin -p SECRET_');
+    expect(file.content).not.toContain('Winter2026!');
     expect(file.content).not.toContain('<dmz>');
     expect(file.content).not.toContain('Outside the shift');
 
@@ -142,7 +155,7 @@ describe.skipIf(!chromium)('reports.shift over the headless shell', () => {
       filename: 'vigil-shift-2026-06-01_0000-2026-06-02_0000.pdf',
       mimeType: 'application/pdf',
       encoding: 'base64',
-      rows: 3,
+      rows: 4,
     });
     const bytes = Buffer.from(pdf.body.value!.content, 'base64');
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');

@@ -125,6 +125,22 @@ describe('incident export', () => {
     expect(parseCsv(noneCsv.content)).toHaveLength(1);
   });
 
+  it('keeps real values in an unmasked export but never a credential from the telemetry', async () => {
+    h.insert(
+      incident(4, {
+        title: 'PsExec with a password',
+        description: 'psexec \\\\WS-FIN-042 -u CORP\\jdoe -p Winter2026! cmd.exe',
+        entities: { ...emptyEntities(), hosts: ['WS-FIN-042'] },
+      }),
+    );
+    for (const format of ['csv', 'json'] as const) {
+      const file = await h.call('incidents.export', { format });
+      expect(file.content, format).toContain('WS-FIN-042');
+      expect(file.content, format).not.toContain('Winter2026!');
+      expect(file.content, format).toMatch(/SECRET_\d/);
+    }
+  });
+
   it('masks users, hosts and addresses in a masked export, even with the sanitizer switched off', async () => {
     h.config.update((draft) => {
       draft.sanitizer.enabled = false;

@@ -113,7 +113,8 @@ export function createIncidentHandlers(deps: IncidentHandlerDeps): Pick<Handlers
           truncated = true;
           break;
         }
-        const incident = masked ? maskIncident(found) : found;
+        // Even with real values, a victim's credential seen in the telemetry never leaves in a file.
+        const incident = masked ? maskIncident(found) : masker.redactSecrets(found);
         chunks.push(
           format === 'csv'
             ? csvLine(CSV_COLUMNS.map(([, read]) => read(incident)))

@@ -57,6 +57,8 @@ export function createReportHandlers(deps: HandlerDeps): Pick<Handlers, ReportMe
       let incidents = reports.incidents(fromIso, toIso, SHIFT_REPORT_MAX_INCIDENTS);
       let changes = reports.changes(fromIso, toIso, SHIFT_REPORT_MAX_INCIDENTS);
       if (masked) ({ incidents, changes } = maskShiftIncidents(incidents, changes, mask()));
+      // Even with real values, a victim's credential seen in the telemetry never leaves in a report.
+      else ({ incidents, changes } = mask().redactSecrets({ incidents, changes }));
       const truncated = summary.total > incidents.length;
       const html = renderShiftReport({
         from: fromIso,
