@@ -29,6 +29,23 @@ describe('generic alert format', () => {
     expect(incident.fingerprint).toBe('alert|SSH brute force|web-01|203.0.113.9');
   });
 
+  it('does not name the target twice when the rule already names it', () => {
+    const title = (fields: Record<string, unknown>) =>
+      normalizeGenericAlert(genericAlertSchema.parse({ type: 'malware', ...fields })).title;
+    expect(title({ rule: 'Mimikatz on ws-fin-02', target: 'ws-fin-02.corp.local' })).toBe(
+      'Mimikatz on ws-fin-02',
+    );
+    expect(title({ rule: 'Beacon from WS-FIN-02.corp.local', target: 'ws-fin-02.corp.local' })).toBe(
+      'Beacon from WS-FIN-02.corp.local',
+    );
+    expect(title({ rule: 'Scan by 203.0.113.9', ip: '203.0.113.9' })).toBe('Scan by 203.0.113.9');
+    // A longer name that merely starts with the host's short name does not count.
+    expect(title({ rule: 'Mimikatz on ws-fin-021', target: 'ws-fin-02.corp.local' })).toBe(
+      'Mimikatz on ws-fin-021 on ws-fin-02.corp.local',
+    );
+    expect(title({ rule: 'Port scan', ip: '203.0.113.9' })).toBe('Port scan from 203.0.113.9');
+  });
+
   it('explains what is wrong with a bad alert', () => {
     const bad = genericAlertSchema.safeParse({
       type: '',

@@ -62,6 +62,20 @@ export const genericAlertSchema = z
 
 export type GenericAlert = z.output<typeof genericAlertSchema>;
 
+/** Whether a rule name already names the target: in full, or by its short host name (`ws-01` of `ws-01.corp`). */
+function names(rule: string, target: string): boolean {
+  const text = rule.toLowerCase();
+  const full = target.toLowerCase();
+  if (text.includes(full)) return true;
+  if (isIP(target) !== 0) return false;
+  const short = full.split('.')[0] ?? '';
+  return short.length >= 3 && new RegExp(`(^|[^a-z0-9-])${escapeRegExp(short)}($|[^a-z0-9-])`).test(text);
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export function normalizeGenericAlert(alert: GenericAlert): NormalizedIncident {
   const entities = emptyEntities();
   if (alert.ip) entities.ips.push(alert.ip);
@@ -70,7 +84,13 @@ export function normalizeGenericAlert(alert: GenericAlert): NormalizedIncident {
     else entities.hosts.push(alert.target);
   }
   const name = alert.rule ?? alert.type;
-  const on = alert.target ? ` on ${alert.target}` : alert.ip ? ` from ${alert.ip}` : '';
+  const on = alert.target
+    ? names(name, alert.target)
+      ? ''
+      : ` on ${alert.target}`
+    : alert.ip && !names(name, alert.ip)
+      ? ` from ${alert.ip}`
+      : '';
   return {
     fingerprint: ['alert', name, alert.target ?? '', alert.ip ?? ''].join('|'),
     vendorId: null,
