@@ -12,7 +12,7 @@
  * the PIN. The console keeps its own login screen for a session that expires
  * while it is open.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
@@ -86,7 +86,15 @@ export interface HttpShell {
 export function createHttpShell(options: HttpServerOptions): HttpShell {
   const now = options.now ?? Date.now;
   const ttl = options.sessionTtlMs ?? 12 * 60 * 60_000;
-  const sessions = new Map<string, number>();
+  /** Open sessions: when each expires, and a digest of the PIN it was opened with. */
+  const sessions = new Map<string, { expires: number; pin: string }>();
+  // A session opened with an older PIN is over: changing the PIN signs out every other browser.
+  let lastPin: { pin: string; tag: string } | null = null;
+  const pinTag = (): string => {
+    const pin = options.pin();
+    if (lastPin?.pin !== pin) lastPin = { pin, tag: createHash('sha256').update(pin).digest('base64url') };
+    return lastPin.tag;
+  };
   const loginFailures = new Map<string, { first: number; count: number }>();
   const sseClients = new Set<ServerResponse>();
   const { core, logger } = options;
@@ -167,8 +175,8 @@ export function createHttpShell(options: HttpServerOptions): HttpShell {
     }
     const id = sessionId(req);
     if (!id) return null;
-    const expires = sessions.get(id);
-    if (expires === undefined || expires < now()) {
+    const session = sessions.get(id);
+    if (session === undefined || session.expires < now() || session.pin !== pinTag()) {
       sessions.delete(id);
       return null;
     }
@@ -201,7 +209,7 @@ export function createHttpShell(options: HttpServerOptions): HttpShell {
     }
     loginFailures.delete(client);
     const id = randomBytes(32).toString('base64url');
-    sessions.set(id, now() + ttl);
+    sessions.set(id, { expires: now() + ttl, pin: pinTag() });
     logger.info('web login', { client, via });
     return cookie(id, ttl / 1000, overTls(req));
   }
@@ -315,7 +323,16 @@ export function createHttpShell(options: HttpServerOptions): HttpShell {
       if (!req.complete) res.once('finish', () => req.destroy());
       return;
     }
+    const before = pinTag();
     const result = await core.dispatch(method, body.value, ctx);
+    if (before !== pinTag()) {
+      // This call changed the PIN: the browser that made it stays signed in, every other one is out.
+      const own = sessionId(req);
+      const session = own === null ? undefined : sessions.get(own);
+      if (session && session.pin === before) session.pin = pinTag();
+      for (const [id, other] of sessions) if (other.pin !== pinTag()) sessions.delete(id);
+      logger.info('PIN changed: other browser sessions ended');
+    }
     sendJson(res, result.ok ? 200 : httpStatusFor(result.error.code), result);
   }
 
@@ -337,9 +354,17 @@ export function createHttpShell(options: HttpServerOptions): HttpShell {
     res.write('retry: 2000\n\n');
     sseClients.add(res);
     const unsubscribe = core.onEvent((name, payload) => {
+      // A session that ended (PIN changed, logged out, expired) hears nothing more.
+      if (!authenticate(req, false)) {
+        res.end();
+        return;
+      }
       res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
     });
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), SSE_HEARTBEAT_MS);
+    const heartbeat = setInterval(() => {
+      if (authenticate(req, false)) res.write(': ping\n\n');
+      else res.end();
+    }, SSE_HEARTBEAT_MS);
     req.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();

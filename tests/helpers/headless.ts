@@ -29,6 +29,8 @@ export async function startHeadless(
     dataDir?: string;
     /** Extra createCore options (a desktop notifier, test hooks). */
     core?: Partial<CoreOptions>;
+    /** Where the browser PIN is read, as the CLI does (default: always TEST_PIN). */
+    pin?: (core: Core) => string;
   } = {},
 ): Promise<Headless> {
   const dir = options.dataDir ? { path: options.dataDir, remove: () => undefined } : tempDir();
@@ -45,7 +47,7 @@ export async function startHeadless(
     core,
     staticDir: options.staticDir ?? null,
     apiToken: TEST_API_TOKEN,
-    pin: () => TEST_PIN,
+    pin: options.pin ? () => options.pin!(core) : () => TEST_PIN,
     logger: core.logger.child('server'),
   });
   await core.start();

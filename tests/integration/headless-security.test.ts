@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Headless } from '../helpers/headless';
-import { TEST_API_TOKEN, TEST_PIN, startHeadless } from '../helpers/headless';
+import { TEST_API_TOKEN, TEST_PIN, TEST_WEBHOOK_TOKEN, startHeadless } from '../helpers/headless';
 import { tempDir } from '../helpers/temp-dir';
 
 const INDEX = '<!doctype html><title>console</title><script type="module" src="/assets/app-1.js"></script>';
@@ -264,5 +264,63 @@ describe('login rate limit', () => {
     } finally {
       await limited.stop();
     }
+  });
+});
+
+describe('changing the PIN', () => {
+  let pinned: Headless;
+  beforeAll(async () => {
+    // The PIN is read from the config at each check, as the CLI does without VIGIL_PIN.
+    pinned = await startHeadless({
+      config: { ui: { pin: TEST_PIN } },
+      pin: (core) => core.config.resolveSecret(core.config.get().ui.pin) ?? TEST_PIN,
+    });
+  });
+  afterAll(async () => {
+    await pinned.stop();
+  });
+
+  const login = async (pin: string): Promise<string | null> => {
+    const res = await fetch(`${pinned.url}/api/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Vigil-Client': 'web' },
+      body: JSON.stringify({ pin }),
+    });
+    return res.status === 200 ? (res.headers.get('set-cookie') ?? '').split(';')[0]! : null;
+  };
+  const call = (cookie: string, method: string, args: unknown = {}) =>
+    fetch(`${pinned.url}/api/rpc/${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Vigil-Client': 'web', Cookie: cookie },
+      body: JSON.stringify(args),
+    });
+
+  it('signs out every other browser, keeps the one that changed it, and ends their live events', async () => {
+    const mine = (await login(TEST_PIN))!;
+    const theirs = (await login(TEST_PIN))!;
+    expect(mine).toMatch(/^vigil_session=/);
+    expect((await call(theirs, 'system.status')).status).toBe(200);
+
+    const stream = await fetch(`${pinned.url}/api/events`, { headers: { Cookie: theirs } });
+    expect(stream.status).toBe(200);
+
+    const changed = await call(mine, 'settings.update', { patch: { ui: { pin: 'a-new-pin-97531' } } });
+    expect(changed.status).toBe(200);
+
+    expect((await call(mine, 'system.status')).status).toBe(200);
+    expect((await call(theirs, 'system.status')).status).toBe(401);
+    // The next event closes the other browser's stream instead of reaching it.
+    const alert = await fetch(`${pinned.webhookUrl}/api/alert`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TEST_WEBHOOK_TOKEN}` },
+      body: JSON.stringify({ type: 'malware', severity: 'high', rule: 'After the PIN change' }),
+    });
+    expect(alert.status).toBe(202);
+    // The server ends the stream, so reading it to the end returns.
+    const received = await stream.text();
+    expect(received).not.toContain('After the PIN change');
+
+    expect(await login(TEST_PIN)).toBeNull();
+    expect(await login('a-new-pin-97531')).toMatch(/^vigil_session=/);
   });
 });
