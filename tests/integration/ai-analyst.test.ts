@@ -454,7 +454,7 @@ describe('the analyst in the product: masked prompts, restored answers', () => {
       );
       expect(edrAnalysis.mitigationSteps[0]).toBe('Isolate WS-FIN-014.corp.example.com from the network');
       expect(genericAnalysis.summary).toMatch(
-        /^Remote service creation from 198\.51\.100\.77 to dc01\.corp\.example\.com on dc01\.corp\.example\.com\. Involved: /,
+        /^Remote service creation from 198\.51\.100\.77 to dc01\.corp\.example\.com\. Involved: /,
       );
       expect(genericAnalysis.mitigationSteps[0]).toBe('Isolate dc01.corp.example.com from the network');
 
