@@ -1,5 +1,5 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
-import type { Ref } from 'react';
+import type { ChangeEvent, KeyboardEvent, Ref } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
 import { SEVERITIES, SOURCE_KINDS, STATUSES } from '../../../shared/domain';
@@ -350,18 +350,7 @@ function SearchBox({
         className="inc-input inc-search-input"
         placeholder="Title, host, IP, user, tag, AI summary…"
         maxLength={200}
-        value={field.text}
-        onChange={(e) => {
-          field.setText(e.currentTarget.value);
-        }}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') field.commitNow();
-          if (e.key === 'Escape') {
-            field.commitNow();
-            onLeave?.();
-          }
-        }}
-        onBlur={field.commitNow}
+        {...field.inputProps(onLeave)}
         aria-keyshortcuts="/"
         data-testid="filter-search"
       />
@@ -402,18 +391,7 @@ function TextFilter({
         maxLength={200}
         spellCheck={false}
         autoComplete="off"
-        value={field.text}
-        onChange={(e) => {
-          field.setText(e.currentTarget.value);
-        }}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') field.commitNow();
-          if (e.key === 'Escape') {
-            field.commitNow();
-            onLeave?.();
-          }
-        }}
-        onBlur={field.commitNow}
+        {...field.inputProps(onLeave)}
         data-testid={testId}
       />
     </div>
@@ -457,12 +435,28 @@ function useCommittedText(value: string | undefined, onCommit: (value: string | 
     };
   }, [text]);
 
+  const commitNow = (): void => {
+    commit(text);
+  };
   return {
     text,
     setText,
-    commitNow: () => {
-      commit(text);
-    },
+    commitNow,
+    /** Value and handlers for the input: typing commits after a pause, Enter or leaving at once, Esc also calls `onLeave`. */
+    inputProps: (onLeave?: () => void) => ({
+      value: text,
+      onChange: (e: ChangeEvent<HTMLInputElement>) => {
+        setText(e.currentTarget.value);
+      },
+      onKeyDown: (e: KeyboardEvent<HTMLInputElement>) => {
+        if (e.key === 'Enter') commitNow();
+        if (e.key === 'Escape') {
+          commitNow();
+          onLeave?.();
+        }
+      },
+      onBlur: commitNow,
+    }),
   };
 }
 

@@ -33,6 +33,17 @@ export function totalLabel(total: number, capped: boolean): string {
   return `${formatCount(total)}${capped ? '+' : ''}`;
 }
 
+/** The list's column headings (class suffix, label); the time column follows the sort. */
+const HEAD_CELLS = [
+  ['sev', 'Severity'],
+  ['title', 'Title'],
+  ['host', 'Host'],
+  ['source', 'Source'],
+  ['status', 'Status'],
+  ['assignee', 'Assignee'],
+  ['count', 'Count'],
+] as const;
+
 export function IncidentList({ handleRef }: { handleRef?: Ref<IncidentListHandle> }) {
   const s = useStore(
     useShallow((state) => ({
@@ -177,27 +188,11 @@ export function IncidentList({ handleRef }: { handleRef?: Ref<IncidentListHandle
             }}
           />
         </span>
-        <span className="cell cell-sev" aria-hidden="true">
-          Severity
-        </span>
-        <span className="cell cell-title" aria-hidden="true">
-          Title
-        </span>
-        <span className="cell cell-host" aria-hidden="true">
-          Host
-        </span>
-        <span className="cell cell-source" aria-hidden="true">
-          Source
-        </span>
-        <span className="cell cell-status" aria-hidden="true">
-          Status
-        </span>
-        <span className="cell cell-assignee" aria-hidden="true">
-          Assignee
-        </span>
-        <span className="cell cell-count" aria-hidden="true">
-          Count
-        </span>
+        {HEAD_CELLS.map(([cell, label]) => (
+          <span key={cell} className={`cell cell-${cell}`} aria-hidden="true">
+            {label}
+          </span>
+        ))}
         <span className="cell cell-time" aria-hidden="true">
           {timeColumn === 'firstSeen' ? 'First seen' : 'Last seen'}
         </span>
