@@ -214,7 +214,10 @@ export function createCore(options: CoreOptions): Core {
 
   const host = new ServiceHost(logger.child('host'));
   const outbox = createOutboxRepo(db);
+  // Masks whatever sanitizer.enabled says: the LLM's prompts, and masked views, exports and reports.
+  const masker = Sanitizer.alwaysOn(() => config.get().sanitizer);
   const analyst = new AnalystService({
+    sanitizer: masker,
     db,
     incidents,
     rawEvents,
@@ -307,7 +310,7 @@ export function createCore(options: CoreOptions): Core {
       onCountsChanged,
       withTransaction: (fn) => db.transaction(fn)(),
       db,
-      sanitizer,
+      masker,
       logDir: paths.logs,
       renderPdf: options.renderPdf ?? null,
       uiUrl: options.uiUrl ?? (() => null),

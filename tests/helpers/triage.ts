@@ -4,6 +4,7 @@
  * answers shaped by the contract, as over IPC or HTTP). Write-backs are
  * recorded, not sent; every bus event is kept in `pushed`.
  */
+import { Sanitizer } from '../../electron/core/sanitizer/sanitizer';
 import { join } from 'node:path';
 
 import type { ConfigInput } from '../../shared/config';
@@ -67,7 +68,16 @@ export function triageHarness(options: { config?: ConfigInput; now?: string; wri
   };
   const all = Object.fromEntries(METHOD_NAMES.map((m) => [m, unreachable])) as unknown as Handlers;
   const dispatch = createDispatcher(
-    { ...all, ...createIncidentHandlers({ db, config, clock, incidents, actions }) },
+    {
+      ...all,
+      ...createIncidentHandlers({
+        db,
+        clock,
+        incidents,
+        actions,
+        masker: Sanitizer.alwaysOn(() => config.get().sanitizer),
+      }),
+    },
     silentLogger,
   );
 

@@ -124,8 +124,7 @@ export class AnalystService implements Service {
   constructor(private readonly deps: AnalystDeps) {
     this.analyses = createAnalysesRepo(deps.db);
     // The LLM always gets masked data (DESIGN.md §2): sanitizer.enabled governs chat channels, not this.
-    this.sanitizer =
-      deps.sanitizer ?? new Sanitizer(() => ({ ...deps.config.get().sanitizer, enabled: true }));
+    this.sanitizer = deps.sanitizer ?? Sanitizer.alwaysOn(() => deps.config.get().sanitizer);
     this.retryBaseMs = deps.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
     this.concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   }

@@ -3,7 +3,6 @@ import { ContractError } from '../../../shared/ipc/result';
 import { incidentIntel } from '../incidents/intel';
 import { maskDetail } from '../incidents/masked-detail';
 import { tailLog } from '../log-tail';
-import { Sanitizer } from '../sanitizer/sanitizer';
 import type { HandlerDeps } from './handlers';
 import type { Handlers } from './dispatcher';
 
@@ -11,10 +10,8 @@ import type { Handlers } from './dispatcher';
 const DETAIL_EVENTS = 20;
 
 export function createDetailHandlers(deps: HandlerDeps): Pick<Handlers, 'incidents.get' | 'logs.tail'> {
-  // The masked view shows what the LLM is sent, and the LLM always gets masked data whatever
-  // sanitizer.enabled says (that switch governs chat channels): so the rules and allow-list
-  // of the config, always on — as the analyst service builds its own.
-  const masker = new Sanitizer(() => ({ ...deps.config.get().sanitizer, enabled: true }));
+  // The masked view shows what the LLM is sent: masked whatever sanitizer.enabled says.
+  const { masker } = deps;
 
   return {
     'incidents.get': ({ id, masked }) => {

@@ -91,7 +91,8 @@ export interface HandlerDeps {
   withTransaction: <T>(fn: () => T) => T;
   /** For the repositories the handlers open themselves (dashboard, reports). */
   db: Db;
-  sanitizer: Sanitizer;
+  /** Masks even when sanitizer.enabled is off (Sanitizer.alwaysOn): masked views, exports, reports. */
+  masker: Sanitizer;
   /** The directory of all.log / error.log / success.log; null when logging to files is off. */
   logDir: string | null;
   /** Renders an HTML document to PDF (Electron's printToPDF, or a local Chromium); null when neither exists. */

@@ -4,7 +4,6 @@ import type { ExportFile, IncidentQuery } from '../../../shared/ipc/contract';
 import { EXPORT_MAX_ROWS } from '../../../shared/ipc/contract';
 import { createDashboardRepo } from '../db/repos/dashboard-repo';
 import { cursorAfter } from '../db/repos/incidents-repo';
-import { Sanitizer } from '../sanitizer/sanitizer';
 import type { HandlerDeps } from './handlers';
 import type { Handlers } from './dispatcher';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -60,14 +59,12 @@ function exportName(nowMs: number, extension: string): string {
 }
 
 /** What these handlers use of the core. */
-export type IncidentHandlerDeps = Pick<HandlerDeps, 'db' | 'config' | 'clock' | 'incidents' | 'actions'>;
+export type IncidentHandlerDeps = Pick<HandlerDeps, 'db' | 'clock' | 'incidents' | 'actions' | 'masker'>;
 
 export function createIncidentHandlers(deps: IncidentHandlerDeps): Pick<Handlers, IncidentMethods> {
   const dashboard = createDashboardRepo(deps.db);
-  // A masked export is for sharing outside: masked whatever sanitizer.enabled says (that switch
-  // governs chat channels), with the configured rules and allow-list — as the LLM and the
-  // detail view's masked mode get it.
-  const masker = new Sanitizer(() => ({ ...deps.config.get().sanitizer, enabled: true }));
+  // A masked export is for sharing outside: masked whatever sanitizer.enabled says.
+  const { masker } = deps;
   /** An incident as a channel sends it: masked with its own entities seeded, the source (Vigil's own config) kept. */
   const maskIncident = (incident: Incident): Incident => {
     const { source, ...rest } = incident;

@@ -5,7 +5,6 @@ import { ContractError } from '../../../shared/ipc/result';
 import { createReportsRepo } from '../db/repos/reports-repo';
 import { formatTime } from '../notify/telegram/format';
 import { SHIFT_REPORT_MAX_INCIDENTS, maskShiftIncidents, renderShiftReport } from '../reports/shift-report';
-import { Sanitizer } from '../sanitizer/sanitizer';
 import type { HandlerDeps } from './handlers';
 import type { Handlers } from './dispatcher';
 
@@ -30,10 +29,6 @@ function fileStamp(iso: string, timeZone: string): string {
 export function createReportHandlers(deps: HandlerDeps): Pick<Handlers, ReportMethods> {
   const reports = createReportsRepo(deps.db);
   const log = deps.logger.child('reports');
-  // Asking for a masked report must mask even when chat channels are set to real values
-  // (sanitizer.enabled governs those); the classes and the allow-list still apply.
-  let masker: Sanitizer | null = null;
-  const mask = () => (masker ??= new Sanitizer(() => ({ ...deps.config.get().sanitizer, enabled: true })));
 
   return {
     'reports.shift': async ({ from, to, format, masked }, ctx) => {
@@ -56,9 +51,9 @@ export function createReportHandlers(deps: HandlerDeps): Pick<Handlers, ReportMe
       const summary = reports.summary(fromIso, toIso);
       let incidents = reports.incidents(fromIso, toIso, SHIFT_REPORT_MAX_INCIDENTS);
       let changes = reports.changes(fromIso, toIso, SHIFT_REPORT_MAX_INCIDENTS);
-      if (masked) ({ incidents, changes } = maskShiftIncidents(incidents, changes, mask()));
+      if (masked) ({ incidents, changes } = maskShiftIncidents(incidents, changes, deps.masker));
       // Even with real values, a victim's credential seen in the telemetry never leaves in a report.
-      else ({ incidents, changes } = mask().redactSecrets({ incidents, changes }));
+      else ({ incidents, changes } = deps.masker.redactSecrets({ incidents, changes }));
       const truncated = summary.total > incidents.length;
       const html = renderShiftReport({
         from: fromIso,

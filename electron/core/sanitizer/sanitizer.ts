@@ -42,6 +42,16 @@ export class Sanitizer {
   constructor(private readonly settings: () => SanitizerSettings) {}
 
   /**
+   * A sanitizer that masks even when `enabled` is off, with the configured
+   * classes and allow-list: for the LLM and for whatever an analyst asks to
+   * see or take out masked (detail, export, report). `enabled` governs chat
+   * channels only (DESIGN.md §2).
+   */
+  static alwaysOn(settings: () => SanitizerSettings): Sanitizer {
+    return new Sanitizer(() => ({ ...settings(), enabled: true }));
+  }
+
+  /**
    * Masks every string inside `value` (deeply, keys kept), first seeding the
    * incident's known entities so they are replaced wherever they appear.
    * Passing an existing `map` keeps pseudonyms consistent across calls for one

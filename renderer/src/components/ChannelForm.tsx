@@ -681,7 +681,7 @@ export function ChannelForm({ original, existingIds, onSaved, onCancel }: Channe
     <FormDialog
       uid={uid}
       testIdPrefix="channel"
-      dialogClassName="source-dialog channel-dialog"
+      dialogClassName="modal source-dialog channel-dialog"
       formClassName="source-form channel-form"
       title={title}
       savedId={isNew ? null : original.id}

@@ -122,7 +122,7 @@ export function ShiftReportDialog({ onClose }: { onClose: () => void }) {
   return (
     <dialog
       ref={dialogRef}
-      className="report-dialog"
+      className="modal report-dialog"
       aria-labelledby={`${uid}-title`}
       data-testid="shift-report-dialog"
       onCancel={(event) => {

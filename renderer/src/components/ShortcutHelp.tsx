@@ -33,7 +33,7 @@ export function IncidentDialog({
   return (
     <dialog
       ref={ref}
-      className={`inc-dialog ${className ?? ''}`}
+      className={`modal inc-dialog ${className ?? ''}`}
       aria-labelledby={`${uid}-title`}
       onCancel={(event) => {
         event.preventDefault();

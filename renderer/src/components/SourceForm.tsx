@@ -546,7 +546,7 @@ export function SourceForm({ original, existingIds, onSaved, onCancel }: SourceF
     <FormDialog
       uid={uid}
       testIdPrefix="source"
-      dialogClassName="source-dialog"
+      dialogClassName="modal source-dialog"
       formClassName="source-form"
       title={title}
       savedId={isNew ? null : original.id}
