@@ -43,6 +43,13 @@ describe('generic alert format', () => {
     expect(title({ rule: 'Mimikatz on ws-fin-021', target: 'ws-fin-02.corp.local' })).toBe(
       'Mimikatz on ws-fin-021 on ws-fin-02.corp.local',
     );
+    expect(title({ rule: 'Mimikatz on xws-fin-02', target: 'ws-fin-02.corp.local' })).toBe(
+      'Mimikatz on xws-fin-02 on ws-fin-02.corp.local',
+    );
+    // A later mention counts even when an earlier one was part of a longer name.
+    expect(title({ rule: 'ws-fin-021 reached ws-fin-02', target: 'ws-fin-02.corp.local' })).toBe(
+      'ws-fin-021 reached ws-fin-02',
+    );
     expect(title({ rule: 'Port scan', ip: '203.0.113.9' })).toBe('Port scan from 203.0.113.9');
   });
 
