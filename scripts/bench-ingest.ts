@@ -1,15 +1,16 @@
 /**
  * Webhook ingest over loopback: `POST /api/alert` against the real headless
- * shell (electron/server/cli.ts, its own process, temp data dir) and, as the
- * ceiling, against a bare Node server that only parses the JSON
- * (scripts/bench-ceiling.ts). Each gets the same load: saturation over a
- * bounded pool of keep-alive connections, then fixed rates.
+ * shell (electron/server/cli.ts, its own process, temp data dir) and two
+ * reference servers: the ceiling, a bare Node server that only parses the
+ * JSON (scripts/bench-ceiling.ts), and the durable ceiling, the same server
+ * committing the raw body to SQLite before its 202 (scripts/bench-durable.ts).
+ * Each gets the same load: saturation over a bounded pool of keep-alive
+ * connections, then fixed rates.
  *
- * The servers take turns, round after round (Vigil, ceiling, Vigil, ...),
- * each round on a fresh process (and for Vigil a fresh data dir), so a burst
- * of load from elsewhere on the machine lands on both rather than on one; a
- * figure is the median of the rounds, with the spread beside it.
- */
+ * The servers take turns, round after round (Vigil, ceiling, durable, Vigil,
+ * ...), each round on a fresh process (and a fresh data dir), so a burst of
+ * load from elsewhere on the machine lands on all of them rather than on one;
+ * a figure is the median of the rounds, with the spread beside it. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,8 +57,15 @@ export interface IngestBench {
   rounds: number;
   vigil: IngestResult;
   ceiling: IngestResult;
+  /**
+   * The ceiling plus the raw event committed to SQLite before the 202 and
+   * nothing else (scripts/bench-durable.ts): what durability alone leaves of the ceiling.
+   */
+  durable: IngestResult;
   /** Vigil's median saturation throughput as a share of the ceiling's. */
   shareOfCeiling: number;
+  /** The durable ceiling's median saturation throughput as a share of the ceiling's: the most Vigil could reach. */
+  durableShareOfCeiling: number;
   /** The share round by round (Vigil's round i against the ceiling's round i). */
   shareByRound: number[];
 }
@@ -156,14 +164,21 @@ async function vigilRound(options: IngestBenchOptions, round: number): Promise<L
   }
 }
 
-async function ceilingRound(options: IngestBenchOptions, round: number): Promise<LoadResult[]> {
-  const ceiling = startChild(join(ROOT, 'scripts', 'bench-ceiling.ts'), []);
+/** A reference server of scripts/ (the bare ceiling or the durable ceiling), one round on a fresh process. */
+async function referenceRound(
+  script: string,
+  label: string,
+  options: IngestBenchOptions,
+  round: number,
+  runBase: number,
+): Promise<LoadResult[]> {
+  const server = startChild(join(ROOT, 'scripts', script), []);
   try {
-    const url = (await ceiling.waitFor(/Webhook:\s+(http:\/\/127\.0\.0\.1:\d+\/api\/alert)/))[1]!;
-    console.log(`  round ${round + 1}: bare Node ceiling (pid ${ceiling.child.pid ?? '?'})`);
-    return await loadRound(ceiling, url, options, 500 + round * 1000);
+    const url = (await server.waitFor(/Webhook:\s+(http:\/\/127\.0\.0\.1:\d+\/api\/alert)/))[1]!;
+    console.log(`  round ${round + 1}: ${label} (pid ${server.child.pid ?? '?'})`);
+    return await loadRound(server, url, options, runBase + round * 1000);
   } finally {
-    await ceiling.stop();
+    await server.stop();
   }
 }
 
@@ -194,24 +209,28 @@ function summarise(rounds: LoadResult[][]): IngestCase[] {
   });
 }
 
-/** Ingest throughput and latency of the headless shell and of the bare-Node ceiling, in alternating rounds. */
+/** Ingest throughput and latency of the headless shell and of both reference servers, in alternating rounds. */
 export async function benchIngest(options: IngestBenchOptions): Promise<IngestBench> {
   const vigilRounds: LoadResult[][] = [];
   const ceilingRounds: LoadResult[][] = [];
+  const durableRounds: LoadResult[][] = [];
   for (let round = 0; round < options.rounds; round++) {
     vigilRounds.push(await vigilRound(options, round));
-    ceilingRounds.push(await ceilingRound(options, round));
+    ceilingRounds.push(await referenceRound('bench-ceiling.ts', 'bare Node ceiling', options, round, 500));
+    durableRounds.push(await referenceRound('bench-durable.ts', 'durable ceiling', options, round, 700));
   }
   const vigil = summarise(vigilRounds);
   const ceiling = summarise(ceilingRounds);
-  const vigilSat = vigil[0]?.requestsPerSec.median ?? 0;
-  const ceilingSat = ceiling[0]?.requestsPerSec.median ?? 0;
+  const durable = summarise(durableRounds);
+  const saturated = (cases: IngestCase[]) => cases[0]?.requestsPerSec.median ?? 0;
   const share = (v: number, c: number) => (c > 0 ? Math.round((v / c) * 1000) / 1000 : 0);
   return {
     rounds: options.rounds,
     vigil: { name: 'Vigil POST /api/alert (headless shell)', cases: vigil },
     ceiling: { name: 'bare Node: parse JSON, answer 202', cases: ceiling },
-    shareOfCeiling: share(vigilSat, ceilingSat),
+    durable: { name: 'durable ceiling: bare Node + raw event committed to SQLite', cases: durable },
+    shareOfCeiling: share(saturated(vigil), saturated(ceiling)),
+    durableShareOfCeiling: share(saturated(durable), saturated(ceiling)),
     shareByRound: vigilRounds.map((round, i) =>
       share(round[0]?.requestsPerSec ?? 0, ceilingRounds[i]?.[0]?.requestsPerSec ?? 0),
     ),
