@@ -15,7 +15,8 @@ import type { Clock } from './clock';
 import { systemClock } from './clock';
 import type { ConfigBackend } from './config/config-backend';
 import { ConfigStore } from './config/config-store';
-import { openDatabase } from './db/database';
+import type { OpenOptions } from './db/database';
+import { openDatabase, openReader } from './db/database';
 import { createIncidentsRepo } from './db/repos/incidents-repo';
 import { createRawEventsRepo } from './db/repos/raw-events-repo';
 import { createSourceStatesRepo } from './db/repos/source-states-repo';
@@ -126,13 +127,14 @@ export function createCore(options: CoreOptions): Core {
   const config = new ConfigStore(options.configBackend, secrets, env, logger.child('config'));
   if (options.seedConfig !== undefined) config.replace(options.seedConfig);
 
-  const db = openDatabase(paths.db, {
-    ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
-  });
+  const sqlite: OpenOptions = options.sqliteNativeBinding
+    ? { nativeBinding: options.sqliteNativeBinding }
+    : {};
+  const db = openDatabase(paths.db, sqlite);
   const checkpointer = new WalCheckpointer({
     db,
     file: paths.db,
-    ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+    ...sqlite,
     logger: logger.child('db'),
   });
   const incidents = createIncidentsRepo(db);
@@ -205,10 +207,7 @@ export function createCore(options: CoreOptions): Core {
     clock,
     logger: logger.child('backup'),
     dir: paths.backup,
-    openDatabase: (file) =>
-      openDatabase(file, {
-        ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
-      }),
+    openDatabase: (file) => openDatabase(file, sqlite),
     counts: () => incidents.counts(),
   });
 
@@ -310,6 +309,7 @@ export function createCore(options: CoreOptions): Core {
       onCountsChanged,
       withTransaction: (fn) => db.transaction(fn)(),
       db,
+      openReader: () => openReader(paths.db, sqlite),
       masker,
       logDir: paths.logs,
       renderPdf: options.renderPdf ?? null,

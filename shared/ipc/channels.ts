@@ -56,6 +56,7 @@ export const RPC_METHODS = [
 export const PUSH_EVENTS = [
   'incidents.changed',
   'incidents.analysis',
+  'incidents.exportProgress',
   'sources.changed',
   'channels.changed',
   'whatsapp.status',

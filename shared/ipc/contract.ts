@@ -380,9 +380,19 @@ export const methods = {
       failed: z.array(z.object({ id: z.string(), message: z.string() })),
     }),
   ),
-  /** The incidents matching the filters as a CSV or JSON file (at most EXPORT_MAX_ROWS). */
+  /**
+   * The incidents matching the filters as a CSV or JSON file (at most
+   * EXPORT_MAX_ROWS), as they were when the export started. With a
+   * progressId, incidents.exportProgress events report how far it got.
+   */
   'incidents.export': method(
-    incidentQuerySchema.extend({ format: z.enum(['csv', 'json']), masked: z.boolean().optional() }).strict(),
+    incidentQuerySchema
+      .extend({
+        format: z.enum(['csv', 'json']),
+        masked: z.boolean().optional(),
+        progressId: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
     exportFileSchema,
   ),
   /**
@@ -631,6 +641,12 @@ export const events = {
   'channels.changed': z.object({ id: z.string() }),
   /** A WhatsApp gateway session changed status or has a new QR. */
   'whatsapp.status': z.object({ channelId: z.string(), session: whatsappSessionSchema }),
+  /** How far an incidents.export that named this progressId got: `rows` written of `total`. */
+  'incidents.exportProgress': z.object({
+    progressId: z.string(),
+    rows: z.number().int().min(0),
+    total: z.number().int().min(0),
+  }),
   /** Progress of a backup or restore. */
   'backup.progress': z.object({
     operation: z.enum(['backup', 'restore']),

@@ -191,4 +191,23 @@ describe.skipIf(!chromiumPath)('browser: incidents at 100k', () => {
     expect(rows.map((r) => r.id).sort()).toEqual([...expected].sort());
     for (const r of rows) expect([r.severity, r.status]).toEqual(['critical', 'new']);
   });
+
+  it('shows how far an export of every incident has got while the console stays usable', async () => {
+    await openIncidents(page, app.url);
+    await page.getByTestId('export-button').click();
+    await page.getByTestId('export-format-csv').check();
+    const downloading = downloadExport(page);
+    const progress = page.getByTestId('export-progress');
+    await progress.waitFor({ timeout: 30_000 });
+    expect(await progress.textContent()).toMatch(/of 100,000 incidents/);
+    await page.screenshot({ path: screenshotPath('incidents-export-progress') });
+    // The core answers other calls between the export's slices.
+    expect(await listTotal(app, { severity: ['critical'] })).toBeGreaterThan(0);
+    const csv = await downloading;
+    expect(parseCsv(csv.text).filter((r) => r.length > 1)).toHaveLength(INCIDENTS + 1);
+    await expect
+      .poll(() => page.getByTestId('export-result').textContent())
+      .toContain(`${INCIDENTS.toLocaleString('en-US')} rows`);
+    expect(await progress.count()).toBe(0);
+  });
 });

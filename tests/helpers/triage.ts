@@ -72,9 +72,12 @@ export function triageHarness(options: { config?: ConfigInput; now?: string; wri
       ...all,
       ...createIncidentHandlers({
         db,
+        // :memory: has no file for a second connection: exports read the main one.
+        openReader: null,
         clock,
         incidents,
         actions,
+        bus,
         masker: Sanitizer.alwaysOn(() => config.get().sanitizer),
       }),
     },

@@ -100,6 +100,13 @@ describe('incident export', () => {
     expect(csvField(7)).toBe('7');
   });
 
+  it('reports progress only to a caller that asked for it', async () => {
+    await h.call('incidents.export', { format: 'csv' });
+    await h.call('incidents.export', { format: 'json', progressId: 'mine' });
+    const progress = h.pushed.filter((event) => event.name === 'incidents.exportProgress');
+    expect(progress.map((event) => event.payload)).toEqual([{ progressId: 'mine', rows: 3, total: 3 }]);
+  });
+
   it('exports the list filters and sort, as JSON: an array of full incidents', async () => {
     const file = await h.call('incidents.export', {
       format: 'json',
@@ -177,8 +184,16 @@ describe('incident export', () => {
          FROM n`,
       )
       .run(EXPORT_MAX_ROWS - 2);
-    const file = await h.call('incidents.export', { format: 'csv' });
+    const file = await h.call('incidents.export', { format: 'csv', progressId: 'export-1' });
     expect(file).toMatchObject({ rows: EXPORT_MAX_ROWS, truncated: true });
+    // Progress as it went (a few seconds of work: several reports), rising, ending at the whole file.
+    const progress = h.pushed
+      .filter((event) => event.name === 'incidents.exportProgress')
+      .map((event) => event.payload as { progressId: string; rows: number; total: number });
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress.every((p) => p.progressId === 'export-1' && p.total === EXPORT_MAX_ROWS)).toBe(true);
+    expect(progress.map((p) => p.rows)).toEqual([...progress.map((p) => p.rows)].sort((a, b) => a - b));
+    expect(progress.at(-1)!.rows).toBe(EXPORT_MAX_ROWS);
     const records = parseCsv(file.content);
     expect(records).toHaveLength(EXPORT_MAX_ROWS + 1);
     expect(new Set(records.slice(1).map((r) => r[0])).size).toBe(EXPORT_MAX_ROWS);

@@ -91,6 +91,11 @@ export interface HandlerDeps {
   withTransaction: <T>(fn: () => T) => T;
   /** For the repositories the handlers open themselves (dashboard, reports). */
   db: Db;
+  /**
+   * A new read-only connection to the same database (db/database.ts
+   * openReader), for reads that yield between pages; null for an in-memory one.
+   */
+  openReader: (() => Db) | null;
   /** Masks even when sanitizer.enabled is off (Sanitizer.alwaysOn): masked views, exports, reports. */
   masker: Sanitizer;
   /** The directory of all.log / error.log / success.log; null when logging to files is off. */

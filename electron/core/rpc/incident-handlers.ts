@@ -2,8 +2,9 @@
 import type { Incident } from '../../../shared/domain';
 import type { ExportFile, IncidentQuery } from '../../../shared/ipc/contract';
 import { EXPORT_MAX_ROWS } from '../../../shared/ipc/contract';
+import { readSnapshot } from '../db/database';
 import { createDashboardRepo } from '../db/repos/dashboard-repo';
-import { cursorAfter } from '../db/repos/incidents-repo';
+import { createIncidentsRepo, cursorAfter } from '../db/repos/incidents-repo';
 import type { HandlerDeps } from './handlers';
 import type { Handlers } from './dispatcher';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -59,7 +60,24 @@ function exportName(nowMs: number, extension: string): string {
 }
 
 /** What these handlers use of the core. */
-export type IncidentHandlerDeps = Pick<HandlerDeps, 'db' | 'clock' | 'incidents' | 'actions' | 'masker'>;
+export type IncidentHandlerDeps = Pick<
+  HandlerDeps,
+  'db' | 'openReader' | 'clock' | 'incidents' | 'actions' | 'masker' | 'bus'
+>;
+
+/**
+ * An export works in slices of this much time and lets the event loop run
+ * between them: a masked export of 100k incidents takes about 10 s, which
+ * would otherwise hold every webhook, poller and click for as long.
+ */
+const EXPORT_SLICE_MS = 20;
+/** Least time between two progress events of one export. */
+const EXPORT_PROGRESS_MS = 250;
+
+const nextTurn = () =>
+  new Promise<void>((resolve) => {
+    setImmediate(resolve);
+  });
 
 export function createIncidentHandlers(deps: IncidentHandlerDeps): Pick<Handlers, IncidentMethods> {
   const dashboard = createDashboardRepo(deps.db);
@@ -98,38 +116,60 @@ export function createIncidentHandlers(deps: IncidentHandlerDeps): Pick<Handlers
     'incidents.bulkUpdate': ({ ids, status, assignee, note }, ctx) =>
       deps.actions.bulkUpdate(ids, { status, assignee, note }, ctx),
 
-    'incidents.export': ({ format, masked, ...query }): ExportFile => {
-      const filters: IncidentQuery = query;
-      const nowMs = deps.clock.now();
-      const chunks: string[] = [];
-      let rows = 0;
-      let truncated = false;
-      if (format === 'csv') chunks.push(csvLine(CSV_COLUMNS.map(([name]) => name)));
-      for (const found of deps.incidents.iterate(filters, EXPORT_MAX_ROWS + 1)) {
-        if (rows === EXPORT_MAX_ROWS) {
-          truncated = true;
-          break;
+    'incidents.export': ({ format, masked, progressId, ...query }) =>
+      // One read snapshot for the whole export: incidents that change while it runs (a duplicate
+      // moving one to the top of the sort) are neither skipped nor written twice.
+      readSnapshot(deps.db, deps.openReader, async (db): Promise<ExportFile> => {
+        const incidents = db === deps.db ? deps.incidents : createIncidentsRepo(db);
+        const filters: IncidentQuery = query;
+        const nowMs = deps.clock.now();
+        const total = progressId
+          ? Math.min(incidents.list({ ...filters, limit: 1 }).total, EXPORT_MAX_ROWS)
+          : 0;
+        const report = (rows: number) => {
+          if (progressId) deps.bus.emit('incidents.exportProgress', { progressId, rows, total });
+        };
+        const chunks: string[] = [];
+        let rows = 0;
+        let truncated = false;
+        let sliceStart = performance.now();
+        let reportedAt = sliceStart;
+        if (format === 'csv') chunks.push(csvLine(CSV_COLUMNS.map(([name]) => name)));
+        for (const found of incidents.iterate(filters, EXPORT_MAX_ROWS + 1)) {
+          if (rows === EXPORT_MAX_ROWS) {
+            truncated = true;
+            break;
+          }
+          // Even with real values, a victim's credential seen in the telemetry never leaves in a file.
+          const incident = masked ? maskIncident(found) : masker.redactSecrets(found);
+          chunks.push(
+            format === 'csv'
+              ? csvLine(CSV_COLUMNS.map(([, read]) => read(incident)))
+              : `${rows === 0 ? '' : ',\n'}${JSON.stringify(incident)}`,
+          );
+          rows++;
+          const now = performance.now();
+          if (now - sliceStart >= EXPORT_SLICE_MS) {
+            if (now - reportedAt >= EXPORT_PROGRESS_MS) {
+              report(rows);
+              reportedAt = now;
+            }
+            await nextTurn();
+            sliceStart = performance.now();
+          }
         }
-        // Even with real values, a victim's credential seen in the telemetry never leaves in a file.
-        const incident = masked ? maskIncident(found) : masker.redactSecrets(found);
-        chunks.push(
-          format === 'csv'
-            ? csvLine(CSV_COLUMNS.map(([, read]) => read(incident)))
-            : `${rows === 0 ? '' : ',\n'}${JSON.stringify(incident)}`,
-        );
-        rows++;
-      }
-      const content =
-        format === 'csv' ? chunks.join('') : `[${rows === 0 ? '' : '\n'}${chunks.join('')}\n]\n`;
-      return {
-        filename: exportName(nowMs, format),
-        mimeType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json',
-        content,
-        encoding: 'utf8',
-        rows,
-        truncated,
-      };
-    },
+        report(rows);
+        const content =
+          format === 'csv' ? chunks.join('') : `[${rows === 0 ? '' : '\n'}${chunks.join('')}\n]\n`;
+        return {
+          filename: exportName(nowMs, format),
+          mimeType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json',
+          content,
+          encoding: 'utf8',
+          rows,
+          truncated,
+        };
+      }),
 
     'dashboard.stats': ({ hours }) => dashboard.stats(deps.clock.now(), hours),
   };

@@ -6,6 +6,7 @@ import { formatAbsolute } from '../lib/format';
 import { useStore } from '../store';
 import { getTransport } from '../transport';
 import { ErrorNotice } from './ErrorNotice';
+import { ProgressMeter } from './ProgressMeter';
 import { BackupScheduleForm } from './settings/BackupScheduleForm';
 
 const byteUnits = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -84,25 +85,15 @@ export function BackupPanel() {
       </div>
 
       {s.progress && (
-        <div
-          className="backup-progress"
-          role="progressbar"
-          aria-label={s.progress.operation === 'restore' ? 'Restore progress' : 'Backup progress'}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={s.progress.percent}
-          data-testid="backup-progress"
-          data-percent={s.progress.percent}
-          data-operation={s.progress.operation}
+        <ProgressMeter
+          label={s.progress.operation === 'restore' ? 'Restore progress' : 'Backup progress'}
+          percent={s.progress.percent}
+          testId="backup-progress"
+          data={{ operation: s.progress.operation }}
         >
-          <div className="backup-meter">
-            <div className="backup-meter-fill" style={{ width: `${String(s.progress.percent)}%` }} />
-          </div>
-          <div className="backup-progress-text small">
-            <span className="break">{s.progress.message}</span>
-            <span className="mono">{s.progress.percent}%</span>
-          </div>
-        </div>
+          <span className="break">{s.progress.message}</span>
+          <span className="mono">{s.progress.percent}%</span>
+        </ProgressMeter>
       )}
 
       {s.outcome &&

@@ -5,8 +5,9 @@ import { EXPORT_MAX_ROWS } from '../../../shared/ipc/contract';
 import { formatCount } from '../lib/format';
 import { normalizeFilters } from '../lib/route';
 import { useStore } from '../store';
-import { call, messageOf } from '../transport';
+import { call, getTransport, messageOf } from '../transport';
 import { ErrorNotice } from './ErrorNotice';
+import { ProgressMeter } from './ProgressMeter';
 
 type Format = 'csv' | 'json';
 
@@ -37,6 +38,7 @@ export function ExportMenu() {
   const [format, setFormat] = useState<Format>('csv');
   const [masked, setMasked] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<{ rows: number; total: number } | null>(null);
   const [result, setResult] = useState<{ file: string; rows: number; truncated: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const panel = useRef<HTMLDivElement>(null);
@@ -59,15 +61,28 @@ export function ExportMenu() {
     setBusy(true);
     setError(null);
     setResult(null);
+    setProgress(null);
+    // Events go to every open console: this export's own carry its id (not a secret, only a label).
+    const progressId = `export-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    const stop = getTransport().api.on('incidents.exportProgress', (event) => {
+      if (event.progressId === progressId) setProgress({ rows: event.rows, total: event.total });
+    });
     try {
       const filters = normalizeFilters(useStore.getState().filters);
-      const file = await call('incidents.export', { ...filters, format, ...(masked ? { masked } : {}) });
+      const file = await call('incidents.export', {
+        ...filters,
+        format,
+        progressId,
+        ...(masked ? { masked } : {}),
+      });
       downloadFile(file);
       setResult({ file: file.filename, rows: file.rows, truncated: file.truncated });
     } catch (err) {
       setError(messageOf(err));
     } finally {
+      stop();
       setBusy(false);
+      setProgress(null);
     }
   };
 
@@ -143,6 +158,17 @@ export function ExportMenu() {
           >
             {busy ? 'Exporting…' : `Download ${format.toUpperCase()}`}
           </button>
+          {busy && progress && progress.total > 0 && (
+            <ProgressMeter
+              label="Export progress"
+              percent={(progress.rows / progress.total) * 100}
+              testId="export-progress"
+            >
+              <span>
+                {formatCount(progress.rows)} of {formatCount(progress.total)} incidents
+              </span>
+            </ProgressMeter>
+          )}
           {result && (
             <p className="export-result" role="status" data-testid="export-result">
               Saved {result.file}: {formatCount(result.rows)} row{result.rows === 1 ? '' : 's'}.

@@ -1,0 +1,88 @@
+/**
+ * A large export against the real headless shell on a file database: it
+ * lets webhooks through while it runs (the event loop is not held for the
+ * seconds a masked export of tens of thousands of incidents takes), reports
+ * its progress over /api/events, and writes the incidents as they were when
+ * it started, even while new ones arrive.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import type { ExportFile } from '../../shared/ipc/contract';
+import { dataPaths } from '../../electron/core/paths';
+import type { EventStream, Headless } from '../helpers/headless';
+import { TEST_WEBHOOK_TOKEN, openEventStream, rpcValue, startHeadless } from '../helpers/headless';
+import { seedIncidents } from '../helpers/seed-incidents';
+import { tempDir } from '../helpers/temp-dir';
+
+/** Enough for a masked export to take well over one progress interval (250 ms) on a fast machine. */
+const SEEDED = 25_000;
+
+type Progress = { progressId: string; rows: number; total: number };
+
+describe('a large export', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let app: Headless;
+  let events: EventStream;
+
+  beforeEach(async () => {
+    dir = tempDir();
+    seedIncidents(dataPaths(dir.path).db, SEEDED, Date.now());
+    app = await startHeadless({ dataDir: dir.path });
+    events = await openEventStream(app.url);
+  }, 60_000);
+
+  afterEach(async () => {
+    events.close();
+    await app.stop();
+    dir.remove();
+  });
+
+  it('answers webhooks while it runs and writes the incidents as they were when it started', async () => {
+    const finished: string[] = [];
+    // Oldest first: an incident created during the export would come last, so a read without a
+    // snapshot would write it.
+    const exporting = rpcValue<ExportFile>(app, 'incidents.export', {
+      format: 'json',
+      masked: true,
+      sort: 'lastSeen',
+      order: 'asc',
+      progressId: 'snapshot-test',
+    }).then((file) => {
+      finished.push('export');
+      return file;
+    });
+    const progressOf = (list: typeof events.events) =>
+      list.filter((e) => e.name === 'incidents.exportProgress').map((e) => e.data as Progress);
+    // Under way: it has read its first rows.
+    await events.waitFor((list) => progressOf(list).some((p) => p.rows > 0 && p.rows < SEEDED), 30_000);
+
+    const res = await fetch(`${app.webhookUrl}/api/alert`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TEST_WEBHOOK_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        type: 'ids',
+        severity: 'high',
+        rule: 'Arrived mid-export',
+        target: 'ws-late-01',
+      }),
+    });
+    const answer = (await res.json()) as { incidentId: string };
+    finished.push('webhook');
+    expect(res.status).toBe(202);
+
+    const file = await exporting;
+    expect(finished).toEqual(['webhook', 'export']);
+    expect(file).toMatchObject({ rows: SEEDED, truncated: false });
+    const ids = (JSON.parse(file.content) as { id: string }[]).map((i) => i.id);
+    expect(new Set(ids).size).toBe(SEEDED);
+    expect(ids).not.toContain(answer.incidentId);
+    // The new incident is stored; only the export's view of the database predates it.
+    expect(await rpcValue<{ total: number }>(app, 'incidents.list', { limit: 1 })).toMatchObject({
+      total: SEEDED + 1,
+    });
+
+    const progress = progressOf(events.events).filter((p) => p.progressId === 'snapshot-test');
+    expect(progress.every((p) => p.total === SEEDED)).toBe(true);
+    expect(progress.at(-1)).toEqual({ progressId: 'snapshot-test', rows: SEEDED, total: SEEDED });
+  }, 90_000);
+});
