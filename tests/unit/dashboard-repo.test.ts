@@ -8,6 +8,8 @@ import { analyst, triageHarness } from '../helpers/triage';
 
 type Harness = ReturnType<typeof triageHarness>;
 
+const noPause = () => Promise.resolve();
+
 const at = (hhmm: string) => `2026-11-21T${hhmm}:00.000Z`;
 
 function incident(id: string, first: string, last: string, overrides: Partial<Incident> = {}): Incident {
@@ -109,7 +111,7 @@ describe('dashboard figures', () => {
     expect(stats.acknowledged).toBe(3);
   });
 
-  it('keeps the top lists to ten and answers an empty window with zeros and no times', () => {
+  it('keeps the top lists to ten and answers an empty window with zeros and no times', async () => {
     for (let n = 0; n < 15; n++) {
       h.insert(
         incident(`many-${n}`, '10:20', '10:20', {
@@ -119,14 +121,54 @@ describe('dashboard figures', () => {
       );
     }
     const repo = createDashboardRepo(h.db);
-    const stats = repo.stats(Date.parse(at('10:30')), 1);
+    const stats = await repo.stats(Date.parse(at('10:30')), 1, noPause);
     expect(stats.topHosts).toHaveLength(10);
     expect(stats.topIps).toHaveLength(10);
     expect(stats.topRules).toHaveLength(10);
 
-    const empty = repo.stats(Date.parse('2020-01-01T00:00:00.000Z'), 2);
+    const empty = await repo.stats(Date.parse('2020-01-01T00:00:00.000Z'), 2, noPause);
     expect(empty).toMatchObject({ total: 0, mttaSec: null, mttrSec: null, acknowledged: 0, resolved: 0 });
     expect(empty.perHour.map((b) => b.total)).toEqual([0, 0]);
     expect(Object.values(empty.bySeverity).every((n) => n === 0)).toBe(true);
+  });
+
+  it('adds up the same figures when it reads the window in small ranges, pausing between them', async () => {
+    // Fifteen incidents sharing one last_seen: more than a range holds, so a range ends at the next time.
+    for (let n = 0; n < 15; n++) {
+      h.insert(
+        incident(`same-${n}`, '09:50', '10:20', {
+          title: n % 2 ? 'Odd' : 'Even',
+          entities: { ...emptyEntities(), hosts: ['WS-1', `S-${n % 4}`], ips: ['10.0.0.1'] },
+        }),
+      );
+    }
+    h.clock.set(Date.parse(at('10:40')));
+    h.actions.setStatus('same-3', 'resolved', analyst);
+    const now = Date.parse(at('10:45'));
+    let wholePauses = 0;
+    const whole = await createDashboardRepo(h.db).stats(now, 6, () => {
+      wholePauses++;
+      return Promise.resolve();
+    });
+    for (const chunkRows of [1, 2, 7]) {
+      let pauses = 0;
+      const sliced = await createDashboardRepo(h.db, { chunkRows }).stats(now, 6, () => {
+        pauses++;
+        return Promise.resolve();
+      });
+      expect(sliced).toEqual(whole);
+      expect(pauses).toBeGreaterThan(wholePauses);
+    }
+    expect(whole.total).toBe(21);
+    expect(whole.topHosts[0]).toEqual({ value: 'WS-1', count: 17 });
+    expect(whole.topRules).toEqual([
+      { value: 'Even', count: 8 },
+      { value: 'Odd', count: 7 },
+      { value: 'Beacon', count: 3 },
+      { value: 'Mimikatz', count: 1 },
+      { value: 'Now', count: 1 },
+      { value: 'Old', count: 1 },
+    ]);
+    expect(whole.resolved).toBe(2);
   });
 });

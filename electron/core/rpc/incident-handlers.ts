@@ -171,6 +171,10 @@ export function createIncidentHandlers(deps: IncidentHandlerDeps): Pick<Handlers
         };
       }),
 
-    'dashboard.stats': ({ hours }) => dashboard.stats(deps.clock.now(), hours),
+    // In slices from one snapshot: a long window over many incidents is seconds of reading.
+    'dashboard.stats': ({ hours }) =>
+      readSnapshot(deps.db, deps.openReader, (db) =>
+        (db === deps.db ? dashboard : createDashboardRepo(db)).stats(deps.clock.now(), hours, nextTurn),
+      ),
   };
 }
