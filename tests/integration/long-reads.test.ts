@@ -1,9 +1,9 @@
 /**
  * Long reads against the real headless shell on a file database of tens of
- * thousands of incidents: a large export and the dashboard over a long window
- * let webhooks through while they run (the event loop is not held for the
- * seconds they take), and read one snapshot. The export also reports its
- * progress over /api/events.
+ * thousands of incidents: a large export, the dashboard over a long window and
+ * a masked shift report let webhooks through while they run (the event loop
+ * is not held for the seconds they take). The export and the dashboard read
+ * one snapshot; the export reports its progress over /api/events.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -102,6 +102,28 @@ describe('long reads', () => {
     // Every seeded incident is within the 90 days; the late one counts only if it was committed
     // before the dashboard's snapshot began (the export test pins the snapshot down).
     expect(stats.total - SEEDED).toBeOneOf([0, 1]);
+  }, 60_000);
+
+  it('a masked shift report of 5,000 incidents answers webhooks while it is built', async () => {
+    const finished: string[] = [];
+    const now = Date.now();
+    const building = rpcValue<ExportFile>(app, 'reports.shift', {
+      from: new Date(now - 48 * 3_600_000).toISOString(),
+      to: new Date(now + 60_000).toISOString(),
+      format: 'html',
+      masked: true,
+    }).then((file) => {
+      finished.push('report');
+      return file;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await postAlert(app, 'Arrived while the report was built')).toBe(202);
+    finished.push('webhook');
+    const file = await building;
+    expect(finished).toEqual(['webhook', 'report']);
+    // Capped at 5,000 rows, every seeded host masked.
+    expect(file.content.match(/<tr data-incident=/g)).toHaveLength(5_000);
+    expect(file.content).not.toMatch(/ws-\d{4}\.corp\.example\.com/);
   }, 60_000);
 });
 

@@ -99,6 +99,36 @@ describe('Sanitizer.mask: pseudonyms', () => {
     });
   });
 
+  it('masks a session of values with one map, as if each were masked alone with that map passed in', () => {
+    const items: { value: Record<string, string>; known: Entities }[] = [
+      {
+        value: { title: 'Beacon on fin-lt-07 by ivanov.p', note: 'from 203.0.113.9' },
+        known: entities({ hosts: ['fin-lt-07'], users: ['ivanov.p'] }),
+      },
+      // Names only the first item revealed, standing bare where no pattern would find them.
+      {
+        value: {
+          title: 'Second look: fin-lt-07 again; ivanov.p asked; srv-db-02 too',
+          note: 'reimaged fin-lt-07',
+        },
+        known: entities({ hosts: ['srv-db-02'] }),
+      },
+      { value: { title: 'ivanov.p logged in from 203.0.113.9', note: 'nothing else' }, known: entities({}) },
+    ];
+    const s = sanitizer();
+    const session = s.session();
+    const sessionValues = items.map(({ value, known }) => session.mask(value, known));
+    const map: PseudonymMap = {};
+    const oneByOne = items.map(({ value, known }) => s.mask(value, known, map).value);
+    expect(sessionValues).toEqual(oneByOne);
+    expect(session.map).toEqual(map);
+    expect(sessionValues[1]).toEqual({
+      title: 'Second look: HOST_1 again; USER_1 asked; HOST_2 too',
+      note: 'reimaged HOST_1',
+    });
+    expect(JSON.stringify(sessionValues)).not.toMatch(/fin-lt-07|ivanov\.p|srv-db-02|203\.0\.113\.9/);
+  });
+
   it('keeps structure readable: ports, CIDR, brackets, IPv4-mapped, UNC admin shares, extensions', () => {
     const { text } = maskText(
       '10.1.2.3:445 10.0.0.0/8 [2001:db8::1]:443 ::ffff:10.1.2.3 \\\\10.1.2.3\\C$\\Windows\\Temp\\x.exe ' +

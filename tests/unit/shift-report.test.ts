@@ -132,10 +132,10 @@ function seededShift(w: ReturnType<typeof world>) {
 }
 
 describe('shift report', () => {
-  it('lists the incidents first seen in [from, to) with their outcome, who and when', () => {
+  it('lists the incidents first seen in [from, to) with their outcome, who and when', async () => {
     const w = world();
     const ids = seededShift(w);
-    const html = report(w.repo());
+    const html = await report(w.repo());
 
     for (const id of [ids.beacon, ids.scan, ids.login, ids.last])
       expect(html).toContain(`data-incident="${id}"`);
@@ -171,7 +171,7 @@ describe('shift report', () => {
     expect(html).toContain('by petrova');
   });
 
-  it('counts by severity and outcome and gives MTTA / MTTR over the whole period', () => {
+  it('counts by severity and outcome and gives MTTA / MTTR over the whole period', async () => {
     const w = world();
     seededShift(w);
     const summary = w.repo().summary(SHIFT_FROM, SHIFT_TO);
@@ -186,20 +186,20 @@ describe('shift report', () => {
     expect(summary.openSevere).toBe(0);
     expect(summary.mttrSec).toBeCloseTo(40 * 60, 3);
 
-    const html = report(w.repo());
+    const html = await report(w.repo());
     expect(html).toMatch(/data-field="total"><b>4<\/b>/);
     expect(html).toMatch(/data-field="open"><b>2<\/b>/);
     expect(html).toMatch(/data-field="mtta"><b>20 min<\/b>/);
     expect(html).toMatch(/data-field="mttr"><b>40 min<\/b>/);
   });
 
-  it('never lets incident text become markup', () => {
+  it('never lets incident text become markup', async () => {
     const w = world();
     w.clock.set(Date.parse('2026-03-02T09:00:00Z'));
     const hostile = `<script>alert(1)</script><img src=x onerror="fetch('//evil')"> & 'quoted'`;
     const id = w.raise(hostile, 'critical', '<b>host</b>');
     w.set(id, 'resolved', '<i>mallory</i>', '</li><script>x()</script>');
-    const html = report(w.repo());
+    const html = await report(w.repo());
 
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<img/i);
@@ -211,7 +211,7 @@ describe('shift report', () => {
     expect(esc(`<a href='x'>"&"</a>`)).toBe('&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;');
   });
 
-  it('says so when the period holds more incidents than a report lists', () => {
+  it('says so when the period holds more incidents than a report lists', async () => {
     const w = world();
     w.clock.set(Date.parse('2026-03-02T09:00:00Z'));
     for (let i = 0; i < 7; i += 1) {
@@ -219,14 +219,14 @@ describe('shift report', () => {
       w.clock.advance(MIN);
     }
     const repo = w.repo();
-    const html = report(repo, { limit: 5 });
+    const html = await report(repo, { limit: 5 });
     expect(html).toContain('data-field="truncated"');
     expect(html).toContain('7 incidents were first seen in this period; the table lists the first 5');
     expect(html.match(/<tr data-incident=/g)).toHaveLength(5);
-    expect(report(repo)).not.toContain('data-field="truncated"');
+    expect(await report(repo)).not.toContain('data-field="truncated"');
   });
 
-  it('masks hosts, users and addresses consistently across the report', () => {
+  it('masks hosts, users and addresses consistently across the report', async () => {
     const w = world();
     w.clock.set(Date.parse('2026-03-02T09:00:00Z'));
     const a = w.raise('Beacon from fin-lt-07 to 203.0.113.9', 'critical', 'fin-lt-07');
@@ -234,12 +234,12 @@ describe('shift report', () => {
     w.raise('Second alert on fin-lt-07', 'high', 'fin-lt-07');
     w.set(a, 'resolved', 'petrova', 'fin-lt-07 reimaged, ivanov.p informed');
     const repo = w.repo();
-    const masked = maskShiftIncidents(
+    const masked = await maskShiftIncidents(
       repo.incidents(SHIFT_FROM, SHIFT_TO, 100),
       repo.changes(SHIFT_FROM, SHIFT_TO, 100),
       new Sanitizer(() => ({ enabled: true, classes: [], allow: [] })),
     );
-    const html = report(repo, { ...masked, masked: true });
+    const html = await report(repo, { ...masked, masked: true });
     expect(html).not.toContain('fin-lt-07');
     expect(html).not.toContain('203.0.113.9');
     expect(html).not.toContain('ivanov.p');
@@ -252,7 +252,7 @@ describe('shift report', () => {
     expect(html).toContain('by petrova');
   });
 
-  it('puts what the next shift inherits first among the notable incidents', () => {
+  it('puts what the next shift inherits first among the notable incidents', async () => {
     const w = world();
     w.clock.set(Date.parse('2026-03-02T09:00:00Z'));
     const handled = w.raise('Handled critical', 'critical');
@@ -261,7 +261,7 @@ describe('shift report', () => {
     const openHigh = w.raise('Open high', 'high');
     w.clock.advance(MIN);
     const openCritical = w.raise('Open critical', 'critical');
-    const html = report(w.repo());
+    const html = await report(w.repo());
     const notable = /Notable incidents[\s\S]*?<h2>Incidents<\/h2>/.exec(html)![0];
     const order = [openCritical, openHigh, handled].map((id) => notable.indexOf(`data-incident="${id}"`));
     expect(order.every((at) => at > 0)).toBe(true);
@@ -269,7 +269,7 @@ describe('shift report', () => {
     expect(html).toMatch(/data-field="open-severe"><b>2<\/b>/);
   });
 
-  it('shows assignments in the history of notable incidents', () => {
+  it('shows assignments in the history of notable incidents', async () => {
     const w = world();
     w.clock.set(Date.parse('2026-03-02T09:00:00Z'));
     const id = w.raise('Ransomware note on file server', 'critical', 'fs-01');
@@ -277,7 +277,7 @@ describe('shift report', () => {
     w.actions.assign(id, 'petrova', { actor: 'lead', via: 'ui' });
     w.clock.advance(5 * MIN);
     w.actions.assign(id, 'sidorov', { actor: 'lead', via: 'ui' });
-    const html = report(w.repo());
+    const html = await report(w.repo());
     const notable = new RegExp(`<div class="notable" data-incident="${id}">[\\s\\S]*?</div>`).exec(html)![0];
     expect(notable).toContain('Assigned to <strong>petrova</strong> <span class="muted">by lead (ui)');
     expect(notable).toContain('Reassigned from petrova to <strong>sidorov</strong>');
@@ -286,7 +286,7 @@ describe('shift report', () => {
     expect(w.repo().summary(SHIFT_FROM, SHIFT_TO).acknowledged).toBe(0);
   });
 
-  it('counts a resolution from the change out of an unresolved status, not a later relabel', () => {
+  it('counts a resolution from the change out of an unresolved status, not a later relabel', async () => {
     const w = world();
     w.clock.set(Date.parse('2026-03-02T09:00:00Z'));
     const id = w.raise('Phishing report', 'medium');
@@ -297,14 +297,14 @@ describe('shift report', () => {
     const incident = w.repo().incidents(SHIFT_FROM, SHIFT_TO, 10)[0]!;
     expect(incident.resolvedAt).toBe('2026-03-02T09:15:00.000Z');
     expect(w.repo().summary(SHIFT_FROM, SHIFT_TO).mttrSec).toBeCloseTo(15 * 60, 3);
-    const row = /<tr data-incident=[\s\S]*?<\/tr>/.exec(report(w.repo()))![0];
+    const row = /<tr data-incident=[\s\S]*?<\/tr>/.exec(await report(w.repo()))![0];
     expect(row).toContain('Closed');
     expect(row).toContain('2026-03-02 12:15</span> (+15 min)<br><span class="muted">by petrova');
   });
 
-  it('renders an empty period and reads status details back', () => {
+  it('renders an empty period and reads status details back', async () => {
     const w = world();
-    const html = report(w.repo());
+    const html = await report(w.repo());
     expect(html).toContain('No incidents were first seen in this period.');
     expect(html).toContain('No high or critical incidents in this period.');
     expect(html).toMatch(/data-field="mtta"><b>—<\/b>/);

@@ -38,6 +38,7 @@ import {
   looksLikePseudonym,
   pseudonymStartsHere,
   Registry,
+  wordsOf,
   type Entity,
   type Kind,
   type PseudonymMap,
@@ -383,13 +384,21 @@ export class MaskRun {
   private readonly strong = new Set<Entity>();
   private readonly secrets: SecretRedactor;
 
+  /**
+   * True when the registry is shared by many runs (Sanitizer.session): the
+   * bare-word matcher then holds only the known names whose first word the
+   * run's text contains, not every name of the session (thousands, in a report).
+   */
+  private readonly shared: boolean;
+
   constructor(
     private readonly scanners: Scanners,
     private readonly keyKinds: KeyKinds,
     options: RunOptions,
-    map: PseudonymMap,
+    map: PseudonymMap | Registry,
   ) {
-    this.registry = new Registry(map);
+    this.shared = map instanceof Registry;
+    this.registry = map instanceof Registry ? map : new Registry(map);
     this.secrets = new SecretRedactor(scanners.secrets);
     this.classes = new Set(options.classes.map((c) => c.toLowerCase()));
     this.allow = new Set(options.allow.map((a) => a.trim().toLowerCase()).filter((a) => a.length > 0));
@@ -649,11 +658,23 @@ export class MaskRun {
     }
   }
 
+  /** The words of every string this run produced. */
+  private slotWords(): Set<string> {
+    const words = new Set<string>();
+    for (const { holder, key } of this.slots) {
+      const current = (holder as Record<string | number, unknown>)[key];
+      if (typeof current === 'string') wordsOf(current, words);
+    }
+    return words;
+  }
+
   private literalPattern(): RegExp | null {
     const bare: string[] = [];
     const dotted: string[] = [];
     this.literalOwner = new Map();
-    for (const entity of this.registry.entities()) {
+    for (const entity of this.shared
+      ? this.registry.entitiesNamedIn(this.slotWords())
+      : this.registry.entities()) {
       const cloud = entity.kind === 'account' || entity.kind === 'resource';
       if (entity.kind !== 'user' && entity.kind !== 'host' && entity.kind !== 'domain' && !cloud) continue;
       if (!(this.enabled(classOf(entity.kind)) || (entity.kind === 'domain' && this.enabled('url'))))

@@ -127,6 +127,15 @@ export interface Entity {
   spellings: (string | undefined)[];
 }
 
+/** A word: a run of ASCII letters and digits (of lower-cased text). */
+const WORD = /[a-z0-9]+/;
+
+/** The words of `text` (lower-cased), for `Registry.entitiesNamedIn`. */
+export function wordsOf(text: string, into: Set<string> = new Set()): Set<string> {
+  for (const word of text.toLowerCase().matchAll(/[a-z0-9]+/g)) into.add(word[0]);
+  return into;
+}
+
 export class Registry {
   private readonly byKey = new Map<string, Entity>();
   private readonly byNumber = new Map<string, Entity>();
@@ -134,6 +143,8 @@ export class Registry {
   /** kind + real spelling -> entity and pseudonym, so a value seen again costs one lookup. */
   private readonly resolved = new Map<Kind, Map<string, { entity: Entity; pseudonym: string }>>();
   private readonly reserved = new Map<Kind, Set<number>>();
+  /** Entities by the words of their spellings (see `wordsOf`), to find the names a text may hold. */
+  private readonly byWord = new Map<string, Set<Entity>>();
 
   constructor(readonly map: PseudonymMap) {
     for (const [pseudonym, real] of Object.entries(map)) {
@@ -153,6 +164,7 @@ export class Registry {
       const key = `${kind}:${normalize(kind, real)}`;
       if (!this.byKey.has(key)) this.byKey.set(key, entity);
       entity.spellings[variant] = real;
+      this.indexSpelling(entity, real);
       if (n > (this.counters.get(kind) ?? 0)) this.counters.set(kind, n);
     }
   }
@@ -229,6 +241,7 @@ export class Registry {
         variant = 0;
       } else {
         entity.spellings[variant] = real;
+        this.indexSpelling(entity, real);
         this.map[`${patterns[variant] ?? PREFIX[entity.kind]}_${entity.n}`] = real;
       }
     }
@@ -246,6 +259,26 @@ export class Registry {
   /** Every entity, for building the literal matcher of known values. */
   entities(): IterableIterator<Entity> {
     return this.byNumber.values();
+  }
+
+  /**
+   * The entities that may be named in a text holding `words` (its `wordsOf`):
+   * those with a spelling whose first word is among them, and those with a
+   * spelling that has no word at all. A spelling can only stand in a text as
+   * a whole name if its first word stands there as a word, so the rest need
+   * not be looked for.
+   */
+  entitiesNamedIn(words: ReadonlySet<string>): Set<Entity> {
+    const found = new Set(this.byWord.get('') ?? []);
+    for (const word of words) for (const entity of this.byWord.get(word) ?? []) found.add(entity);
+    return found;
+  }
+
+  private indexSpelling(entity: Entity, spelling: string): void {
+    const word = WORD.exec(spelling.toLowerCase())?.[0] ?? '';
+    let entities = this.byWord.get(word);
+    if (!entities) this.byWord.set(word, (entities = new Set()));
+    entities.add(entity);
   }
 }
 

@@ -11,7 +11,7 @@
 import type { Entities } from '../../../shared/domain';
 import { KeyKinds, MASK_CLASSES, MaskRun, type MaskClass } from './masker';
 import { buildScanners, type Scanners } from './patterns';
-import { PREFIX, PSEUDONYM_SOURCE, unmaskText, type PseudonymMap } from './registry';
+import { PREFIX, PSEUDONYM_SOURCE, Registry, unmaskText, type PseudonymMap } from './registry';
 import { SecretRedactor } from './secrets';
 
 export type { PseudonymMap } from './registry';
@@ -32,6 +32,14 @@ export interface SanitizerSettings {
 export interface Sanitized<T> {
   value: T;
   map: PseudonymMap;
+}
+
+/** See `Sanitizer.session`. */
+export interface MaskSession {
+  /** Grows with every call; never renumbered. */
+  readonly map: PseudonymMap;
+  /** @throws TypeError when `value` contains itself. */
+  mask<T>(value: T, known?: Entities): T;
 }
 
 export class Sanitizer {
@@ -69,6 +77,32 @@ export class Sanitizer {
     run.reserveLookalikes(value);
     if (known) run.seed(known);
     return { value: run.maskValue(value) as T, map: target };
+  }
+
+  /**
+   * Several mask calls with one pseudonym map, for a document that shows
+   * their values side by side (a shift report): a host is HOST_3 in every
+   * one. Each call masks as `mask` does alone, its own `known` entities
+   * seeded; the numbering is shared, and a real value an earlier call
+   * revealed is masked wherever the scanners find it later. The map is read
+   * once for the session, not once per call: re-reading it per call (and a
+   * bare-word matcher of every name so far) made a report of 5,000 incidents
+   * take 100 s.
+   */
+  session(): MaskSession {
+    const map: PseudonymMap = {};
+    const registry = new Registry(map);
+    return {
+      map,
+      mask: <T>(value: T, known?: Entities): T => {
+        const settings = this.settings();
+        if (!settings.enabled) return this.redactSecrets(value);
+        const run = new MaskRun(this.scanners, this.keyKinds, settings, registry);
+        run.reserveLookalikes(value);
+        if (known) run.seed(known);
+        return run.maskValue(value) as T;
+      },
+    };
   }
 
   /**
