@@ -114,6 +114,21 @@ describe('Sanitizer.mask: pseudonyms', () => {
         known: entities({ hosts: ['srv-db-02'] }),
       },
       { value: { title: 'ivanov.p logged in from 203.0.113.9', note: 'nothing else' }, known: entities({}) },
+      // Names sharing their first words, a name after a JSON escape, one after a domain's backslash.
+      {
+        value: { title: 'ws-0001.corp.example.com and ws-0002.corp.example.com', note: 'by nadia01' },
+        known: entities({
+          hosts: ['ws-0001.corp.example.com', 'ws-0002.corp.example.com'],
+          users: ['nadia01'],
+        }),
+      },
+      {
+        value: {
+          title: 'ws-0002.corp.example.com again, ws-0003.corp.example.com new',
+          note: 'CORP\\nadia01 ran it\\tnadia01',
+        },
+        known: entities({ hosts: ['ws-0003.corp.example.com'] }),
+      },
     ];
     const s = sanitizer();
     const session = s.session();
@@ -126,7 +141,9 @@ describe('Sanitizer.mask: pseudonyms', () => {
       title: 'Second look: HOST_1 again; USER_1 asked; HOST_2 too',
       note: 'reimaged HOST_1',
     });
-    expect(JSON.stringify(sessionValues)).not.toMatch(/fin-lt-07|ivanov\.p|srv-db-02|203\.0\.113\.9/);
+    expect(JSON.stringify(sessionValues)).not.toMatch(
+      /fin-lt-07|ivanov\.p|srv-db-02|203\.0\.113\.9|ws-000|nadia/,
+    );
   });
 
   it('keeps structure readable: ports, CIDR, brackets, IPv4-mapped, UNC admin shares, extensions', () => {

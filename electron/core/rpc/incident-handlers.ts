@@ -5,6 +5,7 @@ import { EXPORT_MAX_ROWS } from '../../../shared/ipc/contract';
 import { readSnapshot } from '../db/database';
 import { createDashboardRepo } from '../db/repos/dashboard-repo';
 import { createIncidentsRepo, cursorAfter } from '../db/repos/incidents-repo';
+import type { MaskSession } from '../sanitizer/sanitizer';
 import type { HandlerDeps } from './handlers';
 import type { Handlers } from './dispatcher';
 import { Slicer, nextTurn } from '../slices';
@@ -73,11 +74,14 @@ export function createIncidentHandlers(deps: IncidentHandlerDeps): Pick<Handlers
   const dashboard = createDashboardRepo(deps.db);
   // A masked export is for sharing outside: masked whatever sanitizer.enabled says.
   const { masker } = deps;
-  /** An incident as a channel sends it: masked with its own entities seeded, the source (Vigil's own config) kept. */
-  const maskIncident = (incident: Incident): Incident => {
+  /**
+   * An incident masked with its own entities seeded, in the export's session
+   * (a host is HOST_3 on every row that names it); the source (Vigil's own
+   * config) kept.
+   */
+  const maskIncident = (session: MaskSession, incident: Incident): Incident => {
     const { source, ...rest } = incident;
-    const masked = masker.mask({ incident: rest }, incident.entities).value;
-    return { ...masked.incident, source };
+    return { ...session.mask({ incident: rest }, incident.entities).incident, source };
   };
 
   return {
@@ -124,6 +128,7 @@ export function createIncidentHandlers(deps: IncidentHandlerDeps): Pick<Handlers
         let truncated = false;
         // A masked export of 100k incidents is ~10 s of work: in slices, not one block.
         const slicer = new Slicer();
+        const session = masked ? masker.session() : null;
         let reportedAt = performance.now();
         if (format === 'csv') chunks.push(csvLine(CSV_COLUMNS.map(([name]) => name)));
         for (const found of incidents.iterate(filters, EXPORT_MAX_ROWS + 1)) {
@@ -132,7 +137,7 @@ export function createIncidentHandlers(deps: IncidentHandlerDeps): Pick<Handlers
             break;
           }
           // Even with real values, a victim's credential seen in the telemetry never leaves in a file.
-          const incident = masked ? maskIncident(found) : masker.redactSecrets(found);
+          const incident = session ? maskIncident(session, found) : masker.redactSecrets(found);
           chunks.push(
             format === 'csv'
               ? csvLine(CSV_COLUMNS.map(([, read]) => read(incident)))

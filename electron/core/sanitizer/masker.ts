@@ -38,7 +38,7 @@ import {
   looksLikePseudonym,
   pseudonymStartsHere,
   Registry,
-  wordsOf,
+  phrasesOf,
   type Entity,
   type Kind,
   type PseudonymMap,
@@ -387,7 +387,8 @@ export class MaskRun {
   /**
    * True when the registry is shared by many runs (Sanitizer.session): the
    * bare-word matcher then holds only the known names whose first word the
-   * run's text contains, not every name of the session (thousands, in a report).
+   * run's text may hold (`Registry.entitiesNamedIn`), not every name of the
+   * session (tens of thousands, in an export).
    */
   private readonly shared: boolean;
 
@@ -658,14 +659,14 @@ export class MaskRun {
     }
   }
 
-  /** The words of every string this run produced. */
-  private slotWords(): Set<string> {
-    const words = new Set<string>();
+  /** The phrases (`phrasesOf`) of every string this run produced. */
+  private slotPhrases(): Set<string> {
+    const phrases = new Set<string>();
     for (const { holder, key } of this.slots) {
       const current = (holder as Record<string | number, unknown>)[key];
-      if (typeof current === 'string') wordsOf(current, words);
+      if (typeof current === 'string') phrasesOf(current, phrases);
     }
-    return words;
+    return phrases;
   }
 
   private literalPattern(): RegExp | null {
@@ -673,7 +674,7 @@ export class MaskRun {
     const dotted: string[] = [];
     this.literalOwner = new Map();
     for (const entity of this.shared
-      ? this.registry.entitiesNamedIn(this.slotWords())
+      ? this.registry.entitiesNamedIn(this.slotPhrases())
       : this.registry.entities()) {
       const cloud = entity.kind === 'account' || entity.kind === 'resource';
       if (entity.kind !== 'user' && entity.kind !== 'host' && entity.kind !== 'domain' && !cloud) continue;

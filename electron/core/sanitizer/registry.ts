@@ -127,13 +127,40 @@ export interface Entity {
   spellings: (string | undefined)[];
 }
 
-/** A word: a run of ASCII letters and digits (of lower-cased text). */
-const WORD = /[a-z0-9]+/;
+/** How many leading words of a name decide where it may stand (see `phrasesOf`). */
+const KEY_WORDS = 6;
 
-/** The words of `text` (lower-cased), for `Registry.entitiesNamedIn`. */
-export function wordsOf(text: string, into: Set<string> = new Set()): Set<string> {
-  for (const word of text.toLowerCase().matchAll(/[a-z0-9]+/g)) into.add(word[0]);
+/** The words of a text: runs of ASCII letters and digits, lower-cased. */
+function wordsIn(text: string): string[] {
+  return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+}
+
+/** A name's key: its first KEY_WORDS words, space-separated ('' for a name without any). */
+function nameKey(spelling: string): string {
+  return wordsIn(spelling).slice(0, KEY_WORDS).join(' ');
+}
+
+/**
+ * Every run of 1 to KEY_WORDS consecutive words of `text`, space-separated,
+ * added to `into`. A known name can only stand in a text as a whole name if
+ * its words stand there in a row, so its key is one of these.
+ */
+export function phrasesOf(text: string, into: Set<string> = new Set()): Set<string> {
+  addPhrases(wordsIn(text), into);
+  // A name may also stand right after a JSON escape (`\tjdoe`): the text read with escapes as spaces too.
+  if (/\\[nrt]/.test(text)) addPhrases(wordsIn(text.replace(/\\[nrt]/g, ' ')), into);
   return into;
+}
+
+function addPhrases(words: readonly string[], into: Set<string>): void {
+  for (let i = 0; i < words.length; i++) {
+    let phrase = words[i]!;
+    into.add(phrase);
+    for (let j = i + 1; j < words.length && j < i + KEY_WORDS; j++) {
+      phrase = `${phrase} ${words[j]!}`;
+      into.add(phrase);
+    }
+  }
 }
 
 export class Registry {
@@ -143,8 +170,8 @@ export class Registry {
   /** kind + real spelling -> entity and pseudonym, so a value seen again costs one lookup. */
   private readonly resolved = new Map<Kind, Map<string, { entity: Entity; pseudonym: string }>>();
   private readonly reserved = new Map<Kind, Set<number>>();
-  /** Entities by the words of their spellings (see `wordsOf`), to find the names a text may hold. */
-  private readonly byWord = new Map<string, Set<Entity>>();
+  /** Entities by the keys of their spellings (see `phrasesOf`), to find the names a text may hold. */
+  private readonly byKeyOf = new Map<string, Set<Entity>>();
 
   constructor(readonly map: PseudonymMap) {
     for (const [pseudonym, real] of Object.entries(map)) {
@@ -262,22 +289,21 @@ export class Registry {
   }
 
   /**
-   * The entities that may be named in a text holding `words` (its `wordsOf`):
-   * those with a spelling whose first word is among them, and those with a
-   * spelling that has no word at all. A spelling can only stand in a text as
-   * a whole name if its first word stands there as a word, so the rest need
-   * not be looked for.
+   * The entities that may be named in a text with these `phrasesOf`: those
+   * with a spelling whose key is among them (or that has no key). Names
+   * sharing a prefix (ws-0001 … ws-5000) have different keys, so a text
+   * naming one of them does not bring in the others.
    */
-  entitiesNamedIn(words: ReadonlySet<string>): Set<Entity> {
-    const found = new Set(this.byWord.get('') ?? []);
-    for (const word of words) for (const entity of this.byWord.get(word) ?? []) found.add(entity);
+  entitiesNamedIn(phrases: ReadonlySet<string>): Set<Entity> {
+    const found = new Set(this.byKeyOf.get('') ?? []);
+    for (const phrase of phrases) for (const entity of this.byKeyOf.get(phrase) ?? []) found.add(entity);
     return found;
   }
 
   private indexSpelling(entity: Entity, spelling: string): void {
-    const word = WORD.exec(spelling.toLowerCase())?.[0] ?? '';
-    let entities = this.byWord.get(word);
-    if (!entities) this.byWord.set(word, (entities = new Set()));
+    const key = nameKey(spelling);
+    let entities = this.byKeyOf.get(key);
+    if (!entities) this.byKeyOf.set(key, (entities = new Set()));
     entities.add(entity);
   }
 }

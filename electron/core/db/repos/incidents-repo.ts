@@ -140,8 +140,8 @@ const MATCHES_NARROW_MIN = 200;
 export const PROBE_MIN = 200_000;
 /** ...but starting from a filter index only when it holds at most this many rows (each costs a probe). */
 const PROBE_DRIVER_MAX = 2_000;
-/** Rows per statement when iterating for an export. */
-const EXPORT_PAGE = 5_000;
+/** Rows per statement when iterating for an export: a few milliseconds of reading between the export's pauses. */
+const EXPORT_PAGE = 1_000;
 
 const LIST_COLUMNS = [
   'id',
