@@ -19,6 +19,8 @@ const SEEDED = 25_000;
 
 type Progress = { progressId: string; rows: number; total: number };
 
+let posted = 0;
+
 describe('long reads', () => {
   let dir: ReturnType<typeof tempDir>;
   let app: Headless;
@@ -56,19 +58,9 @@ describe('long reads', () => {
     // Under way: it has read its first rows.
     await events.waitFor((list) => progressOf(list).some((p) => p.rows > 0 && p.rows < SEEDED), 30_000);
 
-    const res = await fetch(`${app.webhookUrl}/api/alert`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TEST_WEBHOOK_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        type: 'ids',
-        severity: 'high',
-        rule: 'Arrived mid-export',
-        target: 'ws-late-01',
-      }),
-    });
-    const answer = (await res.json()) as { incidentId: string };
+    const answer = await postAlert(app, 'Arrived mid-export');
     finished.push('webhook');
-    expect(res.status).toBe(202);
+    expect(answer.status).toBe(202);
 
     const file = await exporting;
     expect(finished).toEqual(['webhook', 'export']);
@@ -94,9 +86,8 @@ describe('long reads', () => {
     });
     // Give the request time to reach the core and start reading.
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const status = await postAlert(app, 'Arrived while the dashboard read');
+    expect((await postAlert(app, 'Arrived while the dashboard read')).status).toBe(202);
     finished.push('webhook');
-    expect(status).toBe(202);
     const stats = await figuring;
     expect(finished).toEqual(['webhook', 'dashboard']);
     // Every seeded incident is within the 90 days; the late one counts only if it was committed
@@ -117,7 +108,7 @@ describe('long reads', () => {
       return file;
     });
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await postAlert(app, 'Arrived while the report was built')).toBe(202);
+    expect((await postAlert(app, 'Arrived while the report was built')).status).toBe(202);
     finished.push('webhook');
     const file = await building;
     expect(finished).toEqual(['webhook', 'report']);
@@ -127,12 +118,13 @@ describe('long reads', () => {
   }, 60_000);
 });
 
-async function postAlert(app: Headless, rule: string): Promise<number> {
+/** Posts a generic alert for a new host; its status and the incident it opened. */
+async function postAlert(app: Headless, rule: string): Promise<{ status: number; incidentId: string }> {
   const res = await fetch(`${app.webhookUrl}/api/alert`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${TEST_WEBHOOK_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ type: 'ids', severity: 'high', rule, target: 'ws-late-02' }),
+    body: JSON.stringify({ type: 'ids', severity: 'high', rule, target: `ws-late-${String(++posted)}` }),
   });
-  await res.arrayBuffer();
-  return res.status;
+  const body = (await res.json()) as { incidentId: string };
+  return { status: res.status, incidentId: body.incidentId };
 }

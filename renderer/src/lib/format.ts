@@ -1,24 +1,9 @@
+import { formatZoned, zonedFormat } from '../../../shared/time';
+
 export { SEVERITY_LABEL, STATUS_LABEL } from '../../../shared/labels';
+export { zonedFormat } from '../../../shared/time';
 
 let displayFormat = zonedFormat('local');
-
-/**
- * Year to second, two digits each but the year, 24-hour, in `timeZone`
- * ('local' = this machine's); throws RangeError for an unknown zone.
- */
-export function zonedFormat(timeZone: string): Intl.DateTimeFormat {
-  // en-CA orders the parts year-month-day; hourCycle h23 keeps midnight at 00.
-  return new Intl.DateTimeFormat('en-CA', {
-    ...(timeZone === 'local' ? {} : { timeZone }),
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
-}
 
 /** The zone every absolute time is shown in: the config's ui.timeZone ('local' = this machine's). */
 export function setDisplayTimeZone(timeZone: string): void {
@@ -37,8 +22,7 @@ export function formatAbsolute(iso: string | null): string {
   if (!iso) return '—';
   const time = Date.parse(iso);
   if (Number.isNaN(time)) return iso;
-  const parts = Object.fromEntries(displayFormat.formatToParts(time).map((p) => [p.type, p.value]));
-  return `${parts.year ?? ''}-${parts.month ?? ''}-${parts.day ?? ''} ${parts.hour ?? ''}:${parts.minute ?? ''}:${parts.second ?? ''}`;
+  return formatZoned(displayFormat, time);
 }
 
 /** "12s ago", "5m ago", "3h ago", "4d ago"; `now` comes from a shared ticking clock. */

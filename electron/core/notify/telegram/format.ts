@@ -5,6 +5,7 @@
  * Telegram's 64-byte limit.
  */
 import type { Incident, RawEvent, Severity, Status } from '../../../../shared/domain';
+import { formatZoned, zonedFormat } from '../../../../shared/time';
 import type { OutgoingMessage } from '../channel-adapter';
 
 export interface InlineButton {
@@ -84,37 +85,16 @@ export function zoneName(timeZone: string): string {
   return timeZone === 'local' ? Intl.DateTimeFormat().resolvedOptions().timeZone : timeZone;
 }
 
-/**
- * One formatter per time zone: building an Intl.DateTimeFormat costs far more
- * than using one (a shift report formats thousands of times).
- */
+/** One formatter per time zone (a shift report formats thousands of times). */
 const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', {
-      ...(timeZone === 'local' ? {} : { timeZone }),
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
 
 /** `YYYY-MM-DD HH:mm:ss` in `timeZone` ('local' or an IANA name). */
 export function formatTime(iso: string, timeZone: string): string {
   const at = Date.parse(iso);
   if (!Number.isFinite(at)) return iso;
-  const parts = formatterFor(timeZone).formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')}`;
+  let format = formatters.get(timeZone);
+  if (!format) formatters.set(timeZone, (format = zonedFormat(timeZone)));
+  return formatZoned(format, at);
 }
 
 /** `ack:<id>`; refuses data Telegram would reject rather than send a dead button. */
