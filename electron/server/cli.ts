@@ -37,7 +37,9 @@ const USAGE = `Usage: npm run serve -- [options]
   --help               show this help
 Environment: VIGIL_API_TOKEN (API bearer token), VIGIL_PIN (web UI PIN), APP_DATA_DIR,
   VIGIL_PUBLIC_URL (the console's address in message links, e.g. https://vigil.corp.example),
-  VIGIL_CHROMIUM (the Chromium that prints shift reports as PDF; default /usr/bin/chromium or PATH).`;
+  VIGIL_CHROMIUM (the Chromium that prints shift reports as PDF; default /usr/bin/chromium or PATH),
+  VIGIL_TRUSTED_PROXIES (reverse proxies in front, e.g. 127.0.0.1: logins are then counted per
+  X-Forwarded-For client instead of per proxy).`;
 
 const API_TOKEN_SECRET = 'server/apiToken';
 
@@ -229,6 +231,10 @@ async function main(): Promise<void> {
     // VIGIL_PIN wins; otherwise the stored PIN, so a PIN changed in Settings applies at the next login.
     pin: () => envPin ?? core.config.resolveSecret(core.config.get().ui.pin) ?? fallbackPin,
     logger,
+    trustedProxies: (process.env.VIGIL_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((address) => address.trim())
+      .filter((address) => address.length > 0),
   });
   try {
     await core.start();

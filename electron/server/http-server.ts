@@ -41,6 +41,13 @@ export interface HttpServerOptions {
   logger: Logger;
   now?: () => number;
   sessionTtlMs?: number;
+  /**
+   * Addresses of reverse proxies in front (VIGIL_TRUSTED_PROXIES). A request
+   * from one of them is counted against the client its X-Forwarded-For
+   * names (the right-most address that is not itself a trusted proxy), so
+   * one browser's failed logins do not lock out everyone behind the proxy.
+   */
+  trustedProxies?: readonly string[];
 }
 
 const SESSION_COOKIE = 'vigil_session';
@@ -184,6 +191,11 @@ export function createHttpShell(options: HttpServerOptions): HttpShell {
     return { actor: 'web user', via: 'ui' };
   }
 
+  const trustedProxies = new Set((options.trustedProxies ?? []).map(plainAddress));
+  /** Who logins are counted against: the peer, or behind a trusted proxy the client it names. */
+  const clientOf = (req: IncomingMessage): string =>
+    forwardedClient(req, trustedProxies) ?? plainAddress(req.socket.remoteAddress ?? 'unknown');
+
   /** Seconds until `client` may try again, or null when it may try now. */
   function loginBlocked(client: string): number | null {
     const failures = loginFailures.get(client);
@@ -194,7 +206,7 @@ export function createHttpShell(options: HttpServerOptions): HttpShell {
 
   /** Checks a PIN; on success opens a session and returns its cookie, on failure counts it. */
   function checkPin(req: IncomingMessage, pin: unknown, via: string): string | null {
-    const client = req.socket.remoteAddress ?? 'unknown';
+    const client = clientOf(req);
     const expected = options.pin();
     core.redact(expected);
     if (typeof pin !== 'string' || !safeEqual(pin, expected)) {
@@ -221,7 +233,7 @@ export function createHttpShell(options: HttpServerOptions): HttpShell {
   }
 
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const retry = loginBlocked(req.socket.remoteAddress ?? 'unknown');
+    const retry = loginBlocked(clientOf(req));
     if (retry !== null) {
       drain(req);
       sendJson(
@@ -263,7 +275,7 @@ export function createHttpShell(options: HttpServerOptions): HttpShell {
       sendHtml(res, 403, loginPage('/', 'This sign-in came from another site and was refused.'));
       return;
     }
-    const retry = loginBlocked(req.socket.remoteAddress ?? 'unknown');
+    const retry = loginBlocked(clientOf(req));
     if (retry !== null) {
       drain(req);
       sendHtml(res, 429, loginPage('/', `Too many attempts; try again in ${retry} s.`), {
@@ -436,6 +448,32 @@ export function createHttpShell(options: HttpServerOptions): HttpShell {
  */
 function cookie(value: string, maxAgeSec: number, secure = false): string {
   return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(maxAgeSec)}${secure ? '; Secure' : ''}`;
+}
+
+/** An address as a set of trusted proxies holds it: IPv4-mapped IPv6 (::ffff:10.0.0.1) as IPv4. */
+function plainAddress(address: string): string {
+  const trimmed = address.trim().toLowerCase();
+  return trimmed.startsWith('::ffff:') && trimmed.includes('.') ? trimmed.slice(7) : trimmed;
+}
+
+/**
+ * The client a trusted proxy says it forwards: the right-most X-Forwarded-For
+ * entry that is not a trusted proxy itself (entries left of it are whatever
+ * the client wrote). Null when the peer is not a trusted proxy or names no one.
+ */
+function forwardedClient(req: IncomingMessage, trusted: ReadonlySet<string>): string | null {
+  if (trusted.size === 0 || !trusted.has(plainAddress(req.socket.remoteAddress ?? ''))) return null;
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map(plainAddress)
+    .filter((hop) => hop.length > 0);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]!;
+    // Bounded: a forged entry cannot grow the failure records with megabyte keys.
+    if (!trusted.has(hop)) return hop.slice(0, 64);
+  }
+  return null;
 }
 
 function overTls(req: IncomingMessage): boolean {

@@ -31,6 +31,8 @@ export async function startHeadless(
     core?: Partial<CoreOptions>;
     /** Where the browser PIN is read, as the CLI does (default: always TEST_PIN). */
     pin?: (core: Core) => string;
+    /** Reverse proxies whose X-Forwarded-For is believed (VIGIL_TRUSTED_PROXIES). */
+    trustedProxies?: string[];
   } = {},
 ): Promise<Headless> {
   const dir = options.dataDir ? { path: options.dataDir, remove: () => undefined } : tempDir();
@@ -49,6 +51,7 @@ export async function startHeadless(
     apiToken: TEST_API_TOKEN,
     pin: options.pin ? () => options.pin!(core) : () => TEST_PIN,
     logger: core.logger.child('server'),
+    ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),
   });
   await core.start();
   const url = await shell.listen(0, '127.0.0.1');

@@ -265,6 +265,35 @@ describe('login rate limit', () => {
       await limited.stop();
     }
   });
+
+  it('behind a trusted proxy counts each forwarded client on its own, and only there', async () => {
+    const failFrom = (app: Headless, forwardedFor: string, pin = 'wrong') =>
+      fetch(`${app.url}/api/login`, {
+        method: 'POST',
+        headers: { 'X-Vigil-Client': 'web', 'X-Forwarded-For': forwardedFor },
+        body: JSON.stringify({ pin }),
+      });
+    const proxied = await startHeadless({ staticDir: site.path, trustedProxies: ['127.0.0.1'] });
+    try {
+      // An attacker behind the proxy, writing addresses of its own to the left of the one nginx adds.
+      for (let i = 0; i < 5; i++)
+        expect((await failFrom(proxied, '198.51.100.7, 203.0.113.66')).status).toBe(401);
+      expect((await failFrom(proxied, '203.0.113.66', TEST_PIN)).status).toBe(429);
+      // The analyst behind the same proxy still gets in; so does the address the attacker wrote.
+      expect((await failFrom(proxied, '203.0.113.10', TEST_PIN)).status).toBe(200);
+      expect((await failFrom(proxied, '198.51.100.7', TEST_PIN)).status).toBe(200);
+    } finally {
+      await proxied.stop();
+    }
+    // Without it the header is anyone's to write: ignored, so the peer address is counted.
+    const direct = await startHeadless({ staticDir: site.path });
+    try {
+      for (let i = 0; i < 5; i++) expect((await failFrom(direct, `203.0.113.${i}`)).status).toBe(401);
+      expect((await failFrom(direct, '203.0.113.10', TEST_PIN)).status).toBe(429);
+    } finally {
+      await direct.stop();
+    }
+  });
 });
 
 describe('changing the PIN', () => {

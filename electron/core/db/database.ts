@@ -28,9 +28,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
 
 /**
  * A second, read-only connection to the database file, for long reads that
- * yield to the event loop between pages (exports): `readSnapshot` holds one
- * read transaction on it, so every page sees the database as it was at the
- * first read while the main connection keeps writing (WAL).
+ * yield to the event loop between pages (exports, dashboard figures):
+ * `readSnapshot` holds one read transaction on it, so every page sees the
+ * database as it was at the first read while the main connection keeps
+ * writing (WAL).
  */
 export function openReader(file: string, options: OpenOptions = {}): Db {
   const db = new Database(file, {
