@@ -163,3 +163,42 @@ export function exposureWarnings(exposed: readonly ExposedListener[]): string[] 
       : `WARNING: the webhook listens on ${address}, reachable from other machines; every sender needs the token, so use TLS in front of it.`,
   );
 }
+
+/** An address as a set of trusted proxies holds it: IPv4-mapped IPv6 (::ffff:10.0.0.1) as IPv4. */
+export function plainAddress(address: string): string {
+  const trimmed = address.trim().toLowerCase();
+  return trimmed.startsWith('::ffff:') && trimmed.includes('.') ? trimmed.slice(7) : trimmed;
+}
+
+/**
+ * The client a trusted proxy says it forwards: the right-most X-Forwarded-For
+ * entry that is not a trusted proxy itself (entries left of it are whatever
+ * the client wrote). Null when the peer is not a trusted proxy or names no one.
+ */
+export function forwardedClient(req: IncomingMessage, trusted: ReadonlySet<string>): string | null {
+  if (trusted.size === 0 || !trusted.has(plainAddress(req.socket.remoteAddress ?? ''))) return null;
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map(plainAddress)
+    .filter((hop) => hop.length > 0);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]!;
+    // Bounded: a forged entry cannot grow the failure records with megabyte keys.
+    if (!trusted.has(hop)) return hop.slice(0, 64);
+  }
+  return null;
+}
+
+/**
+ * Who a request comes from, for rate limits and logs: the peer's address, or,
+ * when the peer is one of the `trusted` proxies, the client it forwards.
+ */
+export function clientAddress(req: IncomingMessage, trusted: ReadonlySet<string>): string {
+  return forwardedClient(req, trusted) ?? plainAddress(req.socket.remoteAddress ?? 'unknown');
+}
+
+/** The trusted-proxy set of a list of addresses (as VIGIL_TRUSTED_PROXIES gives them). */
+export function trustedProxySet(addresses: readonly string[] | undefined): ReadonlySet<string> {
+  return new Set((addresses ?? []).map(plainAddress).filter((address) => address.length > 0));
+}

@@ -89,6 +89,12 @@ export interface CoreOptions {
   uiUrl?: () => string | null;
   /** Per-run overrides of the webhook address that are not saved to the config. */
   webhook?: { host?: string; port?: number };
+  /**
+   * Reverse proxies in front of the listeners (the headless shell's
+   * VIGIL_TRUSTED_PROXIES): their X-Forwarded-For names the client that
+   * webhook rate limits count.
+   */
+  trustedProxies?: readonly string[];
 }
 
 export interface Core {
@@ -193,6 +199,7 @@ export function createCore(options: CoreOptions): Core {
         token: config.resolveSecret(settings.token),
         maxBodyBytes: settings.maxBodyBytes,
         rateLimitPerMin: settings.rateLimitPerMin,
+        trustedProxies: options.trustedProxies ?? [],
       };
     },
     createWebhookRoutes({ ingestor, config, sources, clock, logger: logger.child('webhook') }),

@@ -38,8 +38,8 @@ const USAGE = `Usage: npm run serve -- [options]
 Environment: VIGIL_API_TOKEN (API bearer token), VIGIL_PIN (web UI PIN), APP_DATA_DIR,
   VIGIL_PUBLIC_URL (the console's address in message links, e.g. https://vigil.corp.example),
   VIGIL_CHROMIUM (the Chromium that prints shift reports as PDF; default /usr/bin/chromium or PATH),
-  VIGIL_TRUSTED_PROXIES (reverse proxies in front, e.g. 127.0.0.1: logins are then counted per
-  X-Forwarded-For client instead of per proxy).`;
+  VIGIL_TRUSTED_PROXIES (reverse proxies in front, e.g. 127.0.0.1: failed logins and webhook rate
+  limits then count each X-Forwarded-For client instead of the proxy).`;
 
 const API_TOKEN_SECRET = 'server/apiToken';
 
@@ -158,6 +158,11 @@ async function main(): Promise<void> {
   let uiUrl: string | null = null;
   // Links in messages: the address people open (a TLS proxy's), else where the UI listens.
   const publicUrl = process.env.VIGIL_PUBLIC_URL?.trim() || null;
+  // Reverse proxies whose X-Forwarded-For is believed, for login and webhook rate limits.
+  const trustedProxies = (process.env.VIGIL_TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((address) => address.trim())
+    .filter((address) => address.length > 0);
   if (publicUrl && incidentUrl(publicUrl, 'x') === null) fail('VIGIL_PUBLIC_URL must be an http(s) URL');
   // Shift reports as PDF need a local Chromium; without one they are offered as HTML.
   const chromium = findChromium(process.env);
@@ -175,6 +180,7 @@ async function main(): Promise<void> {
       version,
       configBackend: storeBackend(store),
       ...(args.config ? { seedConfig: readSeed(args.config) } : {}),
+      trustedProxies,
       webhook: {
         ...(args['webhook-host'] !== undefined ? { host: args['webhook-host'] } : {}),
         ...(webhookPort !== undefined ? { port: webhookPort } : {}),
@@ -231,10 +237,7 @@ async function main(): Promise<void> {
     // VIGIL_PIN wins; otherwise the stored PIN, so a PIN changed in Settings applies at the next login.
     pin: () => envPin ?? core.config.resolveSecret(core.config.get().ui.pin) ?? fallbackPin,
     logger,
-    trustedProxies: (process.env.VIGIL_TRUSTED_PROXIES ?? '')
-      .split(',')
-      .map((address) => address.trim())
-      .filter((address) => address.length > 0),
+    trustedProxies,
   });
   try {
     await core.start();

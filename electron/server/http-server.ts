@@ -24,10 +24,12 @@ import { httpStatusFor } from '../../shared/ipc/result';
 import {
   HttpError,
   MAX_JSON_DEPTH,
+  clientAddress,
   nestedDeeperThan,
   readBody,
   safeEqual,
   sendJson as sendJsonBase,
+  trustedProxySet,
 } from '../core/http';
 import type { CallContext, Core, Logger } from '../core/index';
 
@@ -191,10 +193,9 @@ export function createHttpShell(options: HttpServerOptions): HttpShell {
     return { actor: 'web user', via: 'ui' };
   }
 
-  const trustedProxies = new Set((options.trustedProxies ?? []).map(plainAddress));
+  const trustedProxies = trustedProxySet(options.trustedProxies);
   /** Who logins are counted against: the peer, or behind a trusted proxy the client it names. */
-  const clientOf = (req: IncomingMessage): string =>
-    forwardedClient(req, trustedProxies) ?? plainAddress(req.socket.remoteAddress ?? 'unknown');
+  const clientOf = (req: IncomingMessage): string => clientAddress(req, trustedProxies);
 
   /** Seconds until `client` may try again, or null when it may try now. */
   function loginBlocked(client: string): number | null {
@@ -448,32 +449,6 @@ export function createHttpShell(options: HttpServerOptions): HttpShell {
  */
 function cookie(value: string, maxAgeSec: number, secure = false): string {
   return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(maxAgeSec)}${secure ? '; Secure' : ''}`;
-}
-
-/** An address as a set of trusted proxies holds it: IPv4-mapped IPv6 (::ffff:10.0.0.1) as IPv4. */
-function plainAddress(address: string): string {
-  const trimmed = address.trim().toLowerCase();
-  return trimmed.startsWith('::ffff:') && trimmed.includes('.') ? trimmed.slice(7) : trimmed;
-}
-
-/**
- * The client a trusted proxy says it forwards: the right-most X-Forwarded-For
- * entry that is not a trusted proxy itself (entries left of it are whatever
- * the client wrote). Null when the peer is not a trusted proxy or names no one.
- */
-function forwardedClient(req: IncomingMessage, trusted: ReadonlySet<string>): string | null {
-  if (trusted.size === 0 || !trusted.has(plainAddress(req.socket.remoteAddress ?? ''))) return null;
-  const header = req.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
-    .split(',')
-    .map(plainAddress)
-    .filter((hop) => hop.length > 0);
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = hops[i]!;
-    // Bounded: a forged entry cannot grow the failure records with megabyte keys.
-    if (!trusted.has(hop)) return hop.slice(0, 64);
-  }
-  return null;
 }
 
 function overTls(req: IncomingMessage): boolean {

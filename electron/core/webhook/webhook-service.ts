@@ -13,7 +13,16 @@ import type { ZodType } from 'zod';
 
 import { formatIssues } from '../../../shared/config';
 import type { Clock } from '../clock';
-import { HttpError, MAX_JSON_DEPTH, nestedDeeperThan, readBody, safeEqual, sendJson as send } from '../http';
+import {
+  HttpError,
+  MAX_JSON_DEPTH,
+  clientAddress,
+  nestedDeeperThan,
+  readBody,
+  safeEqual,
+  sendJson as send,
+  trustedProxySet,
+} from '../http';
 import type { IngestResult } from '../ingest/ingestor';
 import type { Logger } from '../logger';
 import type { Service, ServiceState } from '../service-host';
@@ -72,6 +81,8 @@ export interface WebhookSettings {
   token: string | undefined;
   maxBodyBytes: number;
   rateLimitPerMin: number;
+  /** Reverse proxies in front: a request from one is rate-limited as the client it forwards. */
+  trustedProxies: readonly string[];
 }
 
 export class WebhookService implements Service {
@@ -166,7 +177,7 @@ export class WebhookService implements Service {
         );
       }
       const { route, params } = matched;
-      this.rateLimit(req.socket.remoteAddress ?? 'unknown');
+      this.rateLimit(clientAddress(req, trustedProxySet(this.settings().trustedProxies)));
       this.authenticate(req, url, route.token ? route.token(params) : this.settings().token);
       const raw = await readBody(req, this.settings().maxBodyBytes);
       let payload: unknown;
