@@ -165,7 +165,7 @@ export function exposureWarnings(exposed: readonly ExposedListener[]): string[] 
 }
 
 /** An address as a set of trusted proxies holds it: IPv4-mapped IPv6 (::ffff:10.0.0.1) as IPv4. */
-export function plainAddress(address: string): string {
+function plainAddress(address: string): string {
   const trimmed = address.trim().toLowerCase();
   return trimmed.startsWith('::ffff:') && trimmed.includes('.') ? trimmed.slice(7) : trimmed;
 }
@@ -175,7 +175,7 @@ export function plainAddress(address: string): string {
  * entry that is not a trusted proxy itself (entries left of it are whatever
  * the client wrote). Null when the peer is not a trusted proxy or names no one.
  */
-export function forwardedClient(req: IncomingMessage, trusted: ReadonlySet<string>): string | null {
+function forwardedClient(req: IncomingMessage, trusted: ReadonlySet<string>): string | null {
   if (trusted.size === 0 || !trusted.has(plainAddress(req.socket.remoteAddress ?? ''))) return null;
   const header = req.headers['x-forwarded-for'];
   const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))

@@ -17,6 +17,7 @@ import type { ConfigBackend } from './config/config-backend';
 import { ConfigStore } from './config/config-store';
 import type { OpenOptions } from './db/database';
 import { openDatabase, openReader } from './db/database';
+import { trustedProxySet } from './http';
 import { createIncidentsRepo } from './db/repos/incidents-repo';
 import { createRawEventsRepo } from './db/repos/raw-events-repo';
 import { createSourceStatesRepo } from './db/repos/source-states-repo';
@@ -190,6 +191,8 @@ export function createCore(options: CoreOptions): Core {
     clock,
     logger: logger.child('sources'),
   });
+  // Read per webhook request: built once, the options do not change while the core runs.
+  const trustedProxies = trustedProxySet(options.trustedProxies);
   const webhook = new WebhookService(
     () => {
       const settings = config.get().webhook;
@@ -199,7 +202,7 @@ export function createCore(options: CoreOptions): Core {
         token: config.resolveSecret(settings.token),
         maxBodyBytes: settings.maxBodyBytes,
         rateLimitPerMin: settings.rateLimitPerMin,
-        trustedProxies: options.trustedProxies ?? [],
+        trustedProxies,
       };
     },
     createWebhookRoutes({ ingestor, config, sources, clock, logger: logger.child('webhook') }),

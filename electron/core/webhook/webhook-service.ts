@@ -21,7 +21,6 @@ import {
   readBody,
   safeEqual,
   sendJson as send,
-  trustedProxySet,
 } from '../http';
 import type { IngestResult } from '../ingest/ingestor';
 import type { Logger } from '../logger';
@@ -81,8 +80,8 @@ export interface WebhookSettings {
   token: string | undefined;
   maxBodyBytes: number;
   rateLimitPerMin: number;
-  /** Reverse proxies in front: a request from one is rate-limited as the client it forwards. */
-  trustedProxies: readonly string[];
+  /** Reverse proxies in front (trustedProxySet): a request from one is rate-limited as the client it forwards. */
+  trustedProxies: ReadonlySet<string>;
 }
 
 export class WebhookService implements Service {
@@ -177,7 +176,7 @@ export class WebhookService implements Service {
         );
       }
       const { route, params } = matched;
-      this.rateLimit(clientAddress(req, trustedProxySet(this.settings().trustedProxies)));
+      this.rateLimit(clientAddress(req, this.settings().trustedProxies));
       this.authenticate(req, url, route.token ? route.token(params) : this.settings().token);
       const raw = await readBody(req, this.settings().maxBodyBytes);
       let payload: unknown;

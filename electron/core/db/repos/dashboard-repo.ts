@@ -63,7 +63,7 @@ export function createDashboardRepo(db: Db, options: DashboardOptions = {}) {
   const chunkRows = options.chunkRows ?? CHUNK_ROWS;
   const boundaries = new Map(
     [LAST_SEEN, FIRST_SEEN, ACKNOWLEDGED, RESOLVED].map((key) => [
-      key.column,
+      key,
       {
         // The time `chunkRows` incidents into [from, to): where the next range starts.
         nth: db
@@ -85,7 +85,7 @@ export function createDashboardRepo(db: Db, options: DashboardOptions = {}) {
 
   /** Consecutive half-open ranges covering [from, to), each with about chunkRows incidents of `key`. */
   function* ranges(key: Key, from: string, to: string): Generator<[string, string]> {
-    const bounds = boundaries.get(key.column)!;
+    const bounds = boundaries.get(key)!;
     let start = from;
     while (start < to) {
       let end = bounds.nth.get(start, to, chunkRows) ?? to;
