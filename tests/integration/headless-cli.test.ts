@@ -3,9 +3,11 @@
  * its CLI, which prints the URL, survives hostile input on both ports, and
  * stops cleanly on SIGTERM.
  */
+import { once } from 'node:events';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -53,6 +55,9 @@ describe('npm run serve', () => {
     expect(serve.output()).not.toContain('Vigil 0.0.0');
     expect(serve.output()).not.toContain('cli-api-token-123456');
     expect(serve.output()).not.toContain('11223344');
+    // A token the config gives is the operator's own: not printed as if Vigil had generated it.
+    expect(serve.output()).not.toContain(token);
+    expect(serve.output()).not.toContain('Webhook token');
   });
 
   it('survives garbage on both ports and still serves good requests', async () => {
@@ -99,8 +104,51 @@ describe('npm run serve', () => {
     expect(traversal.status).not.toBe(200);
   });
 
-  it('stops cleanly on SIGTERM', async () => {
+  it('answers the webhook request it is reading when SIGTERM comes, then stops cleanly', async () => {
+    const port = Number(new URL(webhook).port);
+    const body = JSON.stringify({ type: 'drain_check', severity: 'low', target: 'drain-host-01' });
+    const half = Math.floor(body.length / 2);
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    const closed = once(socket, 'close');
+    socket.write(
+      `POST /api/alert HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, half)}`,
+    );
+    // The request is being read (its headers are in) when the signal comes.
+    await delay(500);
     serve.child.kill('SIGTERM');
+    // The listener stops taking connections first; only then does the rest of the body arrive.
+    await until(() => refusesConnections(port), 10_000);
+    socket.end(body.slice(half));
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 202 /);
     expect(await serve.exited).toBe(0);
+    const days = readdirSync(join(dir.path, 'data', 'backup', 'events'));
+    const stored = days
+      .map((day) => readFileSync(join(dir.path, 'data', 'backup', 'events', day), 'utf8'))
+      .join('');
+    expect(stored).toContain('drain-host-01');
   });
 });
+
+function refusesConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(port, '127.0.0.1');
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(false);
+    });
+    probe.once('error', () => resolve(true));
+  });
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
+    await delay(50);
+  }
+}

@@ -84,10 +84,19 @@ export interface WebhookSettings {
   trustedProxies: ReadonlySet<string>;
 }
 
+/**
+ * How long a stop waits for requests already being handled to be answered
+ * (an event being committed gets its 202), before it closes what is left.
+ */
+const DRAIN_MS = 4_000;
+
 export class WebhookService implements Service {
   readonly name = 'webhook';
   state: ServiceState = 'stopped';
   private server: Server | null = null;
+  /** Requests read but not yet answered; a stop lets them finish. */
+  private inFlight = 0;
+  private onDrained: (() => void) | null = null;
   private readonly hits = new Map<string, { windowStart: number; count: number }>();
 
   constructor(
@@ -110,6 +119,16 @@ export class WebhookService implements Service {
     this.state = 'starting';
     const { host, port } = this.settings();
     const server = createServer((req, res) => {
+      this.inFlight++;
+      res.once('close', () => {
+        this.inFlight--;
+        if (this.state !== 'stopping') return;
+        // Stopping: the answered connection is idle now; close it, and say when the last is done.
+        server.closeIdleConnections();
+        if (this.inFlight === 0) this.onDrained?.();
+      });
+      // While stopping, a request on a kept-alive connection is still answered, then the connection closes.
+      if (this.state === 'stopping') res.setHeader('Connection', 'close');
       this.handle(req, res).catch((error: unknown) => {
         this.logger.error('webhook request failed', { error });
         if (!res.headersSent) send(res, 500, { error: { code: 'internal', message: 'internal error' } });
@@ -146,12 +165,27 @@ export class WebhookService implements Service {
     this.state = 'stopping';
     const server = this.server;
     this.server = null;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    // No new connections; idle kept-alive ones close now. Requests being handled are answered
+    // (an event already committing gets its 202 rather than a reset its sender would retry).
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const waiting = this.inFlight;
+    if (waiting > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.onDrained = resolve;
+        timer = setTimeout(resolve, DRAIN_MS);
+      });
+      clearTimeout(timer);
+      this.onDrained = null;
+    }
+    server.closeAllConnections();
+    await closed;
     this.state = 'stopped';
-    this.logger.info('webhook stopped', { reason });
+    this.logger.info('webhook stopped', {
+      reason,
+      ...(waiting > 0 ? { inFlightAtStop: waiting, unanswered: this.inFlight } : {}),
+    });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
