@@ -236,6 +236,12 @@ describe('POST /api/logs', () => {
     const wrapped = await postLogs({ records: [{ ...sshFail(0), timestamp: 'yesterday' }] });
     expect(wrapped.status).toBe(400);
     expect(wrapped.body.error!.message).toMatch(/^records\.0\.timestamp: must be an ISO 8601 time/);
+    const { timestamp: _omitted, ...undated } = sshFail(0);
+    const missing = await postLogs(undated);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error!.message).toBe(
+      'timestamp: required: an ISO 8601 time or epoch seconds/milliseconds',
+    );
 
     const single = await postLogs({ ...sshFail(0), status_code: 'abc', source_ip: '999.1.1.1' });
     expect(single.status).toBe(400);

@@ -13,7 +13,6 @@ type ReportMethods = 'reports.shift' | 'webhook.revealToken' | 'webhook.rotateTo
 
 /** A shift report covers at most this long: longer periods belong in an export. */
 const MAX_PERIOD_DAYS = 31;
-const ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 /** What to do when this shell has no PDF engine (only the headless shell can lack one). */
 export const NO_PDF_ENGINE =
@@ -30,6 +29,7 @@ function fileStamp(iso: string, timeZone: string): string {
 export function createReportHandlers(deps: HandlerDeps): Pick<Handlers, ReportMethods> {
   const reports = createReportsRepo(deps.db);
   const log = deps.logger.child('reports');
+  const webhookLog = deps.logger.child('webhook');
 
   return {
     'reports.shift': async ({ from, to, format, masked }, ctx) => {
@@ -118,19 +118,27 @@ export function createReportHandlers(deps: HandlerDeps): Pick<Handlers, ReportMe
     },
 
     'webhook.revealToken': (_args, ctx) => {
-      const token = deps.config.resolveSecret(deps.config.get().webhook.token);
+      const configured = deps.config.get().webhook.token;
+      const token = deps.config.resolveSecret(configured);
+      const variable = deps.config.envReference(configured);
+      if (!token && variable !== null) {
+        throw new ContractError(
+          'not_found',
+          `the webhook token is read from the environment variable ${variable}, which is not set: set it and restart Vigil`,
+        );
+      }
       if (!token) throw new ContractError('not_found', 'no webhook token is set: rotate it to create one');
       // An audit line of who saw it; the value itself never goes to a log.
-      log.info('webhook token revealed', { actor: ctx.actor, via: ctx.via });
+      webhookLog.info('webhook token revealed', { actor: ctx.actor, via: ctx.via });
       return { token };
     },
 
     'webhook.rotateToken': (_args, ctx) => {
-      const env = ENV_REF.exec(deps.config.get().webhook.token ?? '');
-      if (env) {
+      const variable = deps.config.envReference(deps.config.get().webhook.token);
+      if (variable !== null) {
         throw new ContractError(
           'conflict',
-          `the webhook token is read from the environment variable ${env[1]!}: change it there and restart Vigil`,
+          `the webhook token is read from the environment variable ${variable}: change it there and restart Vigil`,
         );
       }
       // Stored like the token generated at first start: the config moves the literal into the SecretStore,
@@ -139,7 +147,7 @@ export function createReportHandlers(deps: HandlerDeps): Pick<Handlers, ReportMe
       deps.config.update((draft) => {
         draft.webhook.token = token;
       });
-      log.info('webhook token rotated', { actor: ctx.actor, via: ctx.via });
+      webhookLog.info('webhook token rotated', { actor: ctx.actor, via: ctx.via });
       return { token };
     },
   };

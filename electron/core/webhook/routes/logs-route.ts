@@ -23,17 +23,22 @@ const MAX_REPORTED_RECORDS = 10;
 /** Latest instant Date can print as ISO 8601 with a four-digit year. */
 const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-const timestampInput = z.union([z.string().max(64), z.number()]).transform((value, ctx) => {
-  const numeric = typeof value === 'number' ? value : /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : null;
-  // Numbers below 1e12 are epoch seconds, larger ones epoch milliseconds.
-  const ms =
-    numeric !== null ? Math.round(numeric < 1e12 ? numeric * 1000 : numeric) : Date.parse(value as string);
-  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS) {
-    ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time or epoch seconds/milliseconds' });
-    return z.NEVER;
-  }
-  return ms;
-});
+const TIME_FORMS = 'an ISO 8601 time or epoch seconds/milliseconds';
+const timestampInput = z
+  .union([z.string().max(64), z.number()], {
+    error: (issue) => (issue.input === undefined ? `required: ${TIME_FORMS}` : `must be ${TIME_FORMS}`),
+  })
+  .transform((value, ctx) => {
+    const numeric = typeof value === 'number' ? value : /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : null;
+    // Numbers below 1e12 are epoch seconds, larger ones epoch milliseconds.
+    const ms =
+      numeric !== null ? Math.round(numeric < 1e12 ? numeric * 1000 : numeric) : Date.parse(value as string);
+    if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS) {
+      ctx.addIssue({ code: 'custom', message: `must be ${TIME_FORMS}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 const statusInput = z
   .union([z.number(), z.string().regex(/^\d{1,3}$/, 'must be an HTTP status code')])
