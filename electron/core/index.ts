@@ -56,7 +56,7 @@ import { WebhookService } from './webhook/webhook-service';
 
 export type { CallContext } from './call-context';
 export type { ConfigBackend } from './config/config-backend';
-export { memoryBackend, storeBackend } from './config/config-backend';
+export { memoryBackend, openConfigStore, storeBackend } from './config/config-backend';
 export type { Logger } from './logger';
 export type { SecretCipher } from './secrets/cipher';
 export type { DesktopNotice, DesktopNotifier } from './notify/channels/desktop';
@@ -76,7 +76,7 @@ export interface CoreOptions {
   logLevel?: LogLevel;
   /** Also write each log line here (the headless shell's stdout). */
   logEcho?: (line: string) => void;
-  /** A config document that replaces the stored one at start (the headless shell's --config). */
+  /** A config document applied over the stored one at start (the headless shell's --config). */
   seedConfig?: unknown;
   /** How this shell shows desktop notifications; node-notifier by default. */
   desktopNotifier?: DesktopNotifier;
@@ -112,6 +112,8 @@ export interface Core {
   redact(value: string): void;
   /** The webhook listener's base URL once started. */
   webhookUrl(): string | null;
+  /** True when this start generated the webhook token (the headless shell prints it once). */
+  webhookTokenGenerated: boolean;
 }
 
 /** Coalesces count pushes: a burst of ingests updates the tray once, not once per event. */
@@ -132,7 +134,7 @@ export function createCore(options: CoreOptions): Core {
   const cipher = options.secretCipher ?? createFileKeyCipher(paths.keyFile);
   const secrets = createSecretStore(paths.secrets, cipher, (value) => sink.addSecret(value));
   const config = new ConfigStore(options.configBackend, secrets, env, logger.child('config'));
-  if (options.seedConfig !== undefined) config.replace(options.seedConfig);
+  if (options.seedConfig !== undefined) config.applyOver(options.seedConfig);
 
   const sqlite: OpenOptions = options.sqliteNativeBinding
     ? { nativeBinding: options.sqliteNativeBinding }
@@ -176,11 +178,23 @@ export function createCore(options: CoreOptions): Core {
   });
 
   // The listener is never open: without a configured token, one is generated and kept as a secret.
-  if (!config.resolveSecret(config.get().webhook.token)) {
-    config.update((draft) => {
-      draft.webhook.token = randomBytes(24).toString('base64url');
-    });
-    logger.info('generated a webhook token (see Settings, or set webhook.token)');
+  // A token given as ${ENV_NAME} is the operator's: while the variable is unset the listener
+  // refuses every request (503), and the reference stays, so setting the variable is the fix.
+  let webhookTokenGenerated = false;
+  const configuredToken = config.get().webhook.token;
+  const tokenVariable = config.envReference(configuredToken);
+  if (!config.resolveSecret(configuredToken)) {
+    if (tokenVariable !== null) {
+      logger.error('webhook.token names an unset environment variable: every webhook request is refused', {
+        name: tokenVariable,
+      });
+    } else {
+      config.update((draft) => {
+        draft.webhook.token = randomBytes(24).toString('base64url');
+      });
+      webhookTokenGenerated = true;
+      logger.info('generated a webhook token (see Settings, or set webhook.token)');
+    }
   }
 
   const sources = new SourceManager({
@@ -355,5 +369,6 @@ export function createCore(options: CoreOptions): Core {
     onEvent: (listener) => bus.on(listener),
     redact: (value) => sink.addSecret(value),
     webhookUrl: () => webhook.url,
+    webhookTokenGenerated,
   };
 }

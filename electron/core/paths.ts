@@ -6,7 +6,7 @@
  * data dir written by one cannot hold the other's secrets.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 export const PRODUCT_NAME = 'Vigil';
 const HEADLESS_DIR_NAME = 'vigil-server';
@@ -19,9 +19,18 @@ export function defaultDataDir(
   if (env.APP_DATA_DIR) return env.APP_DATA_DIR;
   const home = homedir();
   const name = shell === 'desktop' ? PRODUCT_NAME : HEADLESS_DIR_NAME;
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), name);
+  if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), name);
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', name);
-  return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), name);
+  return join(xdgConfigHome(env, home), name);
+}
+
+/**
+ * `$XDG_CONFIG_HOME`, else `~/.config`. As the XDG spec asks, an empty or
+ * relative value is ignored, so nothing lands in the current directory.
+ */
+export function xdgConfigHome(env: NodeJS.ProcessEnv, home: string): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  return xdg && isAbsolute(xdg) ? xdg : join(home, '.config');
 }
 
 /** The files inside a data dir (DESIGN.md §4). */

@@ -27,7 +27,7 @@ import Store from 'electron-store';
 import type { Severity } from '../../shared/domain';
 import type { SystemStatus } from '../../shared/ipc/contract';
 import { exposedListeners } from '../core/http';
-import { createCore, dataPaths, defaultDataDir, storeBackend } from '../core/index';
+import { createCore, dataPaths, defaultDataDir, openConfigStore, storeBackend } from '../core/index';
 import type { Core, DesktopNotifier } from '../core/index';
 import type { Logger } from '../core/logger';
 import { SourceError } from '../core/sources/source-error';
@@ -244,7 +244,12 @@ async function main(): Promise<void> {
       dataDir,
       shell: 'desktop',
       version: app.getVersion(),
-      configBackend: storeBackend(new Store({ cwd: dataDir, name: 'config', configFileMode: 0o600 })),
+      configBackend: storeBackend(
+        openConfigStore(
+          join(dataDir, 'config.json'),
+          () => new Store({ cwd: dataDir, name: 'config', configFileMode: 0o600 }),
+        ),
+      ),
       secretCipher: cipherChoice.cipher,
       sqliteNativeBinding,
       desktopNotifier,

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { xdgConfigHome } from '../core/paths';
 
 export interface LoginItemTarget {
   platform: NodeJS.Platform;
@@ -18,9 +19,9 @@ export interface LoginItemTarget {
 
 export const AUTOSTART_FILE = 'vigil.desktop';
 
-/** `$XDG_CONFIG_HOME/autostart`, else `~/.config/autostart`. */
+/** `$XDG_CONFIG_HOME/autostart`, else `~/.config/autostart` (see `xdgConfigHome`). */
 export function autostartDir(env: NodeJS.ProcessEnv, home: string): string {
-  return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'autostart');
+  return join(xdgConfigHome(env, home), 'autostart');
 }
 
 /**

@@ -16,7 +16,7 @@ import Conf from 'conf';
 
 import { ConfigError } from '../../shared/config';
 import { importSeedConfig } from '../core/config/seed-import';
-import { createCore, defaultDataDir, storeBackend } from '../core/index';
+import { createCore, defaultDataDir, openConfigStore, storeBackend } from '../core/index';
 import { exposedListeners, exposureWarnings } from '../core/http';
 import type { Core } from '../core/index';
 import { incidentUrl } from './app-url';
@@ -46,6 +46,18 @@ const API_TOKEN_SECRET = 'server/apiToken';
 function fail(message: string, code = 2): never {
   process.stderr.write(`vigil: ${message}\n`);
   process.exit(code);
+}
+
+/**
+ * A listener's URL as one can open it: bound to every address (0.0.0.0, ::),
+ * this machine's loopback, saying so; any other address as it is.
+ */
+function openable(base: string, path = ''): string {
+  const url = new URL(base);
+  const loopback = url.hostname === '0.0.0.0' ? '127.0.0.1' : url.hostname === '[::]' ? '[::1]' : null;
+  if (loopback === null) return `${base}${path}`;
+  url.hostname = loopback;
+  return `${url.origin}${path} (listening on every address of this machine)`;
 }
 
 function parsePort(value: string | undefined, name: string, fallback?: number): number | undefined {
@@ -147,13 +159,20 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  // An empty variable is an unset one (`VIGIL_PIN=` in an env file), never an empty PIN or token.
+  const envPin = process.env.VIGIL_PIN || undefined;
+  const envApiToken = process.env.VIGIL_API_TOKEN || undefined;
+  if (args['reset-pin'] && envPin) {
+    fail(
+      '--reset-pin has no effect while VIGIL_PIN is set (the PIN is its value): change VIGIL_PIN, or unset it',
+    );
+  }
   const dataDir = resolve(args['data-dir'] ?? defaultDataDir('headless'));
   const port = parsePort(args.port, '--port', 8787)!;
   const webhookPort = parsePort(args['webhook-port'], '--webhook-port');
   const version = readVersion();
 
   let core: Core;
-  let hadWebhookToken = false;
   // Set once the UI listens; system.status reads it to warn when it is reachable from other machines.
   let uiUrl: string | null = null;
   // Links in messages: the address people open (a TLS proxy's), else where the UI listens.
@@ -168,12 +187,16 @@ async function main(): Promise<void> {
   const chromium = findChromium(process.env);
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const store = new Conf<Record<string, unknown>>({
-      cwd: dataDir,
-      configName: 'config',
-      projectName: 'vigil',
-    });
-    hadWebhookToken = Boolean((store.store.webhook as { token?: unknown } | undefined)?.token);
+    const store = openConfigStore(
+      join(dataDir, 'config.json'),
+      () =>
+        new Conf<Record<string, unknown>>({
+          cwd: dataDir,
+          configName: 'config',
+          projectName: 'vigil',
+          configFileMode: 0o600,
+        }),
+    );
     core = createCore({
       dataDir,
       shell: 'headless',
@@ -207,18 +230,25 @@ async function main(): Promise<void> {
     });
   }
   const notices: string[] = [];
-  const webhookToken = core.config.resolveSecret(core.config.get().webhook.token);
-  if (!hadWebhookToken && webhookToken) {
-    notices.push(`Webhook token (generated, shown once; set webhook.token to choose one): ${webhookToken}`);
+  const configuredToken = core.config.get().webhook.token;
+  if (core.webhookTokenGenerated) {
+    notices.push(
+      `Webhook token (generated, shown once; set webhook.token to choose one): ${core.config.resolveSecret(configuredToken) ?? ''}`,
+    );
+  } else if (!core.config.resolveSecret(configuredToken)) {
+    notices.push(
+      `Webhook token: webhook.token is ${configuredToken ?? '(unset)'}, which is not set in the environment; ` +
+        'every webhook request is refused until it is',
+    );
   }
 
-  let apiToken = process.env.VIGIL_API_TOKEN ?? core.secrets.get(API_TOKEN_SECRET);
+  let apiToken = envApiToken ?? core.secrets.get(API_TOKEN_SECRET);
   if (!apiToken) {
     apiToken = randomBytes(24).toString('base64url');
     core.secrets.set(API_TOKEN_SECRET, apiToken);
     notices.push(`API token (generated, shown once; set VIGIL_API_TOKEN to choose one): ${apiToken}`);
   }
-  let pin = process.env.VIGIL_PIN ?? core.config.resolveSecret(core.config.get().ui.pin);
+  let pin = envPin ?? core.config.resolveSecret(core.config.get().ui.pin);
   if (!pin || args['reset-pin']) {
     pin = String(randomInt(0, 100_000_000)).padStart(8, '0');
     const generated = pin;
@@ -228,7 +258,6 @@ async function main(): Promise<void> {
     notices.push(`Web UI PIN (generated, shown once; set VIGIL_PIN or use --reset-pin): ${pin}`);
   }
 
-  const envPin = process.env.VIGIL_PIN;
   const fallbackPin = pin;
   const shell = createHttpShell({
     core,
@@ -258,8 +287,8 @@ async function main(): Promise<void> {
 
   const lines = [
     `Vigil ${version} (headless) is running.`,
-    `  Open:     ${url}`,
-    `  Webhook:  ${core.webhookUrl() ?? '(not listening)'}/api/alert`,
+    `  Open:     ${openable(url)}`,
+    `  Webhook:  ${core.webhookUrl() === null ? '(not listening)' : openable(core.webhookUrl()!, '/api/alert')}`,
     `  Data dir: ${dataDir}`,
     ...notices.map((n) => `  ${n}`),
   ];

@@ -117,4 +117,61 @@ describe('config', () => {
     const other = { kind: 'safe-storage', encrypt: () => Buffer.alloc(0), decrypt: () => '' };
     expect(() => createSecretStore(join(dir, 'secrets.json'), other)).toThrow(/cipher/);
   });
+
+  it('applies a document over the stored one: ids merge, plain lists and values replace', () => {
+    const { store, backend } = setup({
+      webhook: { token: 'stored-webhook-token', rateLimitPerMin: 50 },
+      ui: { pin: '12345678' },
+      sources: [
+        { id: 's1', kind: 'sentinelone', name: 'S1', baseUrl: 'https://s1.example', apiToken: 'stored-s1' },
+        { id: 'd', kind: 'demo', name: 'Demo' },
+      ],
+      channels: [
+        {
+          id: 'm',
+          kind: 'mattermost',
+          name: 'MM',
+          webhookUrl: 'https://mm.example/hooks/x',
+          categories: ['a', 'b'],
+        },
+      ],
+    });
+    const pinRef = store.get().ui.pin;
+    store.applyOver({
+      webhook: { rateLimitPerMin: 900 },
+      sources: [
+        { id: 's1', name: 'S1 prod' },
+        { id: 'd', kind: 'webhook', name: 'Now a hook', token: 'hook-token-123456' },
+        { id: 'new', kind: 'demo', name: 'New' },
+      ],
+      channels: [{ id: 'm', categories: ['c'] }],
+    });
+    const config = store.get();
+    expect(config.webhook.rateLimitPerMin).toBe(900);
+    expect(store.resolveSecret(config.webhook.token)).toBe('stored-webhook-token');
+    expect(config.ui.pin).toBe(pinRef);
+    expect(config.sources.map((s) => [s.id, s.kind, s.name])).toEqual([
+      ['s1', 'sentinelone', 'S1 prod'],
+      ['d', 'webhook', 'Now a hook'],
+      ['new', 'demo', 'New'],
+    ]);
+    const s1 = config.sources[0] as { apiToken?: string; baseUrl?: string };
+    expect(store.resolveSecret(s1.apiToken)).toBe('stored-s1');
+    expect(s1.baseUrl).toBe('https://s1.example');
+    expect((config.channels[0] as { categories: string[] }).categories).toEqual(['c']);
+    expect(JSON.stringify(backend.document)).not.toContain('hook-token-123456');
+  });
+
+  it('refuses a document that is not an object, or that smuggles __proto__, writing nothing', () => {
+    const { store, backend } = setup({ ui: { timeZone: 'UTC' } });
+    const before = JSON.stringify(backend.document);
+    expect(() => store.applyOver([])).toThrow(/must be a JSON object/);
+    expect(() => store.applyOver('x')).toThrow(ConfigError);
+    expect(() => store.applyOver(JSON.parse('{"__proto__": {"polluted": true}}'))).toThrow(/__proto__/);
+    expect(() => store.applyOver(JSON.parse('{"ui": {"__proto__": {"polluted": true}}}'))).toThrow(
+      /__proto__/,
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(JSON.stringify(backend.document)).toBe(before);
+  });
 });

@@ -22,4 +22,13 @@ describe('data dir', () => {
       join(homedir(), 'Library', 'Application Support', 'Vigil'),
     );
   });
+
+  it('ignores an empty or relative XDG_CONFIG_HOME, as the XDG spec asks', () => {
+    const fallback = join(homedir(), '.config', 'vigil-server');
+    expect(defaultDataDir('headless', { XDG_CONFIG_HOME: '' }, 'linux')).toBe(fallback);
+    expect(defaultDataDir('headless', { XDG_CONFIG_HOME: 'cfg' }, 'linux')).toBe(fallback);
+    expect(defaultDataDir('desktop', { APPDATA: '' }, 'win32')).toBe(
+      join(homedir(), 'AppData', 'Roaming', 'Vigil'),
+    );
+  });
 });

@@ -20,6 +20,23 @@ export function storeBackend(store: { store: Record<string, unknown> }): ConfigB
   };
 }
 
+/**
+ * Opens a shell's config store (`open` constructs it, which reads `file`). A
+ * file that is not JSON any more (a hand edit, a full disk) is refused with
+ * its path and what to do, rather than the parser's bare message.
+ */
+export function openConfigStore<T>(file: string, open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new Error(
+      `${file} is not valid JSON (${error.message}): fix it, or put back a copy of it; ` +
+        'the database, secrets and backups are untouched',
+    );
+  }
+}
+
 /** In memory: tests. */
 export function memoryBackend(initial: unknown = {}): ConfigBackend & { document: unknown } {
   const backend = {

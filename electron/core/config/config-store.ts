@@ -18,6 +18,7 @@ type Listener = (config: Config) => void;
 export class ConfigStore {
   private current: Config;
   private readonly listeners = new Set<Listener>();
+  private readonly warnedUnset = new Set<string>();
 
   constructor(
     private readonly backend: ConfigBackend,
@@ -44,9 +45,16 @@ export class ConfigStore {
     return this.current;
   }
 
-  /** Replaces the document (the headless shell's --config seed). */
-  replace(document: unknown): Config {
-    this.current = this.commit(document);
+  /**
+   * Applies a document over the stored one (the headless shell's --config):
+   * what it names replaces what is stored, everything else stays, so
+   * settings made in the app, stored secrets and the PIN survive a restart
+   * with the same file. See `overlay` for how lists merge.
+   */
+  applyOver(document: unknown): Config {
+    if (document === null || typeof document !== 'object' || Array.isArray(document))
+      throw new ConfigError('(root): must be a JSON object');
+    this.current = this.commit(overlay(this.current, document));
     for (const listener of this.listeners) listener(this.current);
     return this.current;
   }
@@ -61,13 +69,22 @@ export class ConfigStore {
     if (!value) return undefined;
     const env = ENV_REF.exec(value);
     if (env) {
-      const resolved = this.env[env[1]!];
-      if (resolved === undefined)
-        this.logger.warn('config names an unset environment variable', { name: env[1] });
+      const name = env[1]!;
+      const resolved = this.env[name];
+      // Once per variable: secrets are resolved per use (a webhook token per request).
+      if (!resolved && !this.warnedUnset.has(name)) {
+        this.warnedUnset.add(name);
+        this.logger.warn('config names an unset or empty environment variable', { name });
+      }
       return resolved || undefined;
     }
     if (value.startsWith(SECRET_REF)) return this.secrets.get(value.slice(SECRET_REF.length));
     return value;
+  }
+
+  /** The variable a `${ENV_NAME}` value names; null for any other value. */
+  envReference(value: string | undefined): string | null {
+    return (value && ENV_REF.exec(value)?.[1]) ?? null;
   }
 
   /** Stores a secret for a field and returns the reference to put in the document. */
@@ -129,4 +146,44 @@ function forEachSecretField(
     walk((node as Record<string, unknown>)[part], index + 1, [...keyParts, part]);
   };
   walk(root, 0, []);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A list of objects that each carry a string `id` (sources, channels, routing rules, silences). */
+function isListById(value: unknown): value is Record<string, unknown>[] {
+  return Array.isArray(value) && value.every((item) => isPlainObject(item) && typeof item.id === 'string');
+}
+
+/**
+ * `top` over `base`: objects merge key by key; in a list of items with ids
+ * an item merges over the stored item with its id (new ids are added at the
+ * end, stored ones the document does not name are kept, an item of another
+ * `kind` replaces the stored one); any other value,
+ * plain lists included, replaces. Own keys only, so `__proto__` in a
+ * document is an unknown key for the schema to refuse, never a prototype.
+ */
+function overlay(base: unknown, top: unknown): unknown {
+  if (isPlainObject(base) && isPlainObject(top)) {
+    const merged: Record<string, unknown> = { ...base };
+    for (const key of Object.keys(top)) {
+      const value = Object.hasOwn(base, key) ? overlay(base[key], top[key]) : top[key];
+      Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return merged;
+  }
+  if (isListById(base) && isListById(top)) {
+    const merged = [...base];
+    for (const item of top) {
+      const at = merged.findIndex((stored) => stored.id === item.id);
+      if (at === -1) merged.push(item);
+      // A source or channel of another kind shares none of its settings: it replaces the stored one.
+      else if ('kind' in item && item.kind !== merged[at]!.kind) merged[at] = item;
+      else merged[at] = overlay(merged[at], item) as Record<string, unknown>;
+    }
+    return merged;
+  }
+  return top;
 }
