@@ -174,4 +174,32 @@ describe('config', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(JSON.stringify(backend.document)).toBe(before);
   });
+
+  it("drops a removed source's or replaced field's secret, and keeps secrets that are not the config's", () => {
+    const { store, secrets, dir } = setup({
+      sources: [
+        { id: 's1', kind: 'sentinelone', name: 'S1', baseUrl: 'https://s1.example', apiToken: 'token-of-s1' },
+        { id: 's2', kind: 'sentinelone', name: 'S2', baseUrl: 'https://s2.example', apiToken: 'token-of-s2' },
+      ],
+    });
+    secrets.set('server/apiToken', 'api-token-kept');
+    expect(secrets.keys()).toEqual(expect.arrayContaining(['sources/s1/apiToken', 'sources/s2/apiToken']));
+
+    store.update((draft) => {
+      draft.sources = draft.sources.filter((s) => s.id !== 's1');
+    });
+    expect(secrets.has('sources/s1/apiToken')).toBe(false);
+    expect(store.resolveSecret((store.get().sources[0] as { apiToken: string }).apiToken)).toBe(
+      'token-of-s2',
+    );
+    expect(secrets.get('server/apiToken')).toBe('api-token-kept');
+
+    // A field that moves to an environment variable leaves nothing stored behind.
+    store.update((draft) => {
+      (draft.sources[0] as { apiToken: string }).apiToken = '${S2_TOKEN}';
+    });
+    expect(secrets.has('sources/s2/apiToken')).toBe(false);
+    const reread = createSecretStore(join(dir, 'secrets.json'), createFileKeyCipher(join(dir, 'secret.key')));
+    expect(reread.keys()).toEqual(['server/apiToken']);
+  });
 });

@@ -12,6 +12,8 @@ import type { ConfigBackend } from './config-backend';
 
 const ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 const SECRET_REF = 'secret:';
+/** The first part of the keys config fields store their secrets under (`sources/<id>/apiToken`). */
+const CONFIG_SECRET_ROOTS = new Set(SECRET_PATHS.map((pattern) => pattern.split('.')[0]!));
 
 type Listener = (config: Config) => void;
 
@@ -97,7 +99,29 @@ export class ConfigStore {
     const config = parseConfig(document);
     this.sealSecrets(config);
     this.backend.write(config);
+    this.dropUnreferencedSecrets(config);
     return config;
+  }
+
+  /**
+   * Deletes the stored secrets of fields the document no longer refers to (a
+   * removed source's API token, a channel's old password), after the
+   * document is written, so a crash between the two leaves a spare secret,
+   * never a reference to a missing one. Secrets outside the config's fields
+   * (the headless shell's API token) are not the document's to drop.
+   */
+  private dropUnreferencedSecrets(config: Config): void {
+    const referenced = new Set<string>();
+    for (const pattern of SECRET_PATHS) {
+      forEachSecretField(config, pattern, (holder, field) => {
+        const value = holder[field];
+        if (typeof value === 'string' && value.startsWith(SECRET_REF))
+          referenced.add(value.slice(SECRET_REF.length));
+      });
+    }
+    for (const key of this.secrets.keys()) {
+      if (CONFIG_SECRET_ROOTS.has(key.split('/')[0]!) && !referenced.has(key)) this.secrets.delete(key);
+    }
   }
 
   private sealSecrets(config: Config): void {
