@@ -69,6 +69,25 @@ describe('Sanitizer.mask: pseudonyms', () => {
     expect(map.DOMAIN_1).toBe('corp.example.com');
   });
 
+  it("masks the incident's hosts and users in any script, as whole words, and restores them", () => {
+    const s = sanitizer();
+    const known = entities({ hosts: ['сервер-01', 'сервер.corp.local', '服务器1'], users: ['иван', '张伟'] });
+    const { value, map } = s.mask(
+      {
+        title: 'Подбор пароля SSH на сервер-01',
+        text: 'иван вошёл на сервер.corp.local; иванов и сервер-01x не те; 张伟登录了服务器1',
+        hosts: ['сервер-01'],
+      },
+      known,
+    );
+    expect(value.title).toBe('Подбор пароля SSH на HOST_1');
+    expect(value.text).toBe('USER_1 вошёл на HOST_2.DOMAIN_1; иванов и сервер-01x не те; USER_2登录了HOST_3');
+    expect(value.hosts).toEqual(['HOST_1']);
+    expect(s.unmask(value.text, map)).toBe(
+      'иван вошёл на сервер.corp.local; иванов и сервер-01x не те; 张伟登录了服务器1',
+    );
+  });
+
   it('masks a name found anywhere in the payload also where it stands bare in an earlier field', () => {
     const s = sanitizer();
     const { value } = s.mask({

@@ -104,8 +104,10 @@ const WEB_CTX: Ctx = { version: false, web: true };
 type Step = [string, number, number?];
 
 const WINDOWS_DEFAULT_HOST = /^(?:desktop|laptop|win|ec2amaz|workstation)-[a-z0-9]{5,15}$/i;
-const HOST_NAME = /^[A-Za-z0-9_][\w-]{0,62}$/;
-const HAS_LETTER = /[A-Za-z]/;
+/** A single-label host name; letters of any script (сервер-01, 服务器1), as entity hosts can be. */
+const HOST_NAME = /^[\p{L}\p{N}_][\p{L}\p{N}\p{M}_-]{0,62}$/u;
+const HAS_LETTER = /\p{L}/u;
+const NON_ASCII_WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
 const HTTP_METHOD_BEFORE = /(?:GET|POST|PUT|HEAD|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND)\s+$/;
 const VERSION_BEFORE = /(?:version|\bver|\bbuild|\brelease|\bfirmware|\bfw)\W{0,4}$|[A-Za-z]\/$/i;
 const PATH_START = /^(?:[A-Za-z]:[\\/]|\\\\|\\Device\\|\/)/i;
@@ -335,6 +337,26 @@ function escapeBefore(source: string, at: number, escaped: boolean): boolean {
  * name-like glued before it (a dotted domain may follow a label: vpn.<domain>),
  * or only the letter of a JSON escape (`\tjdoe`).
  */
+/**
+ * Whether the character at `at` is a letter or digit outside ASCII, which
+ * continues a word the ASCII-minded patterns would end there (иван in
+ * ивановa). ASCII neighbours are the patterns' own boundaries' business.
+ */
+function nonAsciiWordAt(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  return code > 127 && NON_ASCII_WORD_CHAR.test(text.charAt(at));
+}
+
+/** Scripts written without spaces between words: a name in them has no word boundary to ask for. */
+const SPACELESS_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/** A known name found at `at` is that name, not part of a longer word of another script. */
+function wholeWordAt(text: string, at: number, length: number): boolean {
+  if (SPACELESS_SCRIPT.test(text.slice(at, at + length))) return true;
+  return !(at > 0 && nonAsciiWordAt(text, at - 1)) && !nonAsciiWordAt(text, at + length);
+}
+
 function standsAlone(text: string, at: number, dotted: boolean): boolean {
   if (at === 0) return true;
   const before = text.charCodeAt(at - 1);
@@ -474,6 +496,8 @@ export class MaskRun {
       }
     }
     this.hostToken(host, true);
+    // The scanners read ASCII names; one in another script is found as written, before them.
+    if (/[^\x00-\x7f]/.test(host)) this.addExact(host, 'host');
   }
 
   private seedUser(user: string): void {
@@ -646,7 +670,8 @@ export class MaskRun {
     const pattern = this.literalPattern();
     if (!pattern) return;
     const replace = (found: string, offset: number, text: string): string => {
-      if (!standsAlone(text, offset, found.includes('.'))) return found;
+      if (!standsAlone(text, offset, found.includes('.')) || !wholeWordAt(text, offset, found.length))
+        return found;
       const owner = this.literalOwner.get(found.toLowerCase());
       return owner ? this.registry.spell(owner, found) : found;
     };
@@ -685,7 +710,9 @@ export class MaskRun {
         const lower = spelling.toLowerCase();
         // An AWS account id is all digits: replaced wherever those twelve digits stand alone.
         const named = HAS_LETTER.test(lower) || (entity.kind === 'account' && /^\d{12}$/.test(lower));
-        if (lower.length < 3 || !named || /[\r\n\\]/.test(lower)) continue;
+        // Two letters are a name in scripts without spaces (张伟), too little in the others.
+        const shortest = SPACELESS_SCRIPT.test(lower) ? 2 : 3;
+        if (lower.length < shortest || !named || /[\r\n\\]/.test(lower)) continue;
         if (LITERAL_STOP_WORDS.has(lower) || WELL_KNOWN_USERS.has(lower) || WELL_KNOWN_DOMAINS.has(lower))
           continue;
         if (WELL_KNOWN_HOSTS.has(lower) || this.allowed(spelling) || looksLikePseudonym(spelling)) continue;
@@ -724,11 +751,12 @@ export class MaskRun {
     const pattern = this.exactPattern;
     if (!pattern) return text;
     pattern.lastIndex = 0;
-    return text.replace(pattern, (found: string) => {
+    return text.replace(pattern, (found: string, offset: number) => {
+      if (!wholeWordAt(text, offset, found.length)) return found;
       const kind = this.exactOwner.get(found.toLowerCase());
       if (kind === 'path') return this.wholePath(found);
       if (kind === 'user') return this.userToken(found);
-      if (kind === 'host') return this.mask('host', found);
+      if (kind === 'host') return /\s/.test(found) ? this.mask('host', found) : this.hostToken(found, true);
       return found;
     });
   }
@@ -1138,7 +1166,10 @@ export class MaskRun {
     }
     if (value.length > 1 && value.endsWith('$')) return this.hostToken(value.slice(0, -1), forced) + '$';
     if (value.includes('.')) {
-      if (looksLikeDnsName(value) || (forced && /^[\w-]+(?:\.[\w-]+)+$/.test(value)))
+      if (
+        looksLikeDnsName(value) ||
+        (forced && /^[\p{L}\p{N}\p{M}_-]+(?:\.[\p{L}\p{N}\p{M}_-]+)+$/u.test(value))
+      )
         return this.fqdn(value, forced);
       return value;
     }
