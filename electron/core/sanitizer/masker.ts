@@ -497,7 +497,7 @@ export class MaskRun {
     }
     this.hostToken(host, true);
     // The scanners read ASCII names; one in another script is found as written, before them.
-    if (/[^\x00-\x7f]/.test(host)) this.addExact(host, 'host');
+    if (/\P{ASCII}/u.test(host)) this.addExact(host, 'host');
   }
 
   private seedUser(user: string): void {
