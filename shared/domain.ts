@@ -3,6 +3,7 @@
  * nothing here may touch Node, Electron or the DOM.
  */
 import { z } from 'zod';
+import './validation';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export const severitySchema = z.enum(SEVERITIES);

@@ -135,9 +135,11 @@ describe('webhook refusals', () => {
     const badSchema = await postAlert(JSON.stringify({ severity: 'apocalyptic', ip: '999.1.1.1' }));
     expect(badSchema.status).toBe(400);
     const message = (badSchema.body.error as { message: string }).message;
-    expect(message).toMatch(/type:/);
-    expect(message).toMatch(/severity:/);
-    expect(message).toMatch(/ip:/);
+    expect(message).toMatch(/type: required/);
+    expect(message).toMatch(/severity: must be one of info, low, medium, high, critical/);
+    expect(message).toMatch(/ip: must be an IPv4 or IPv6 address/);
+    const wrongType = await postAlert(JSON.stringify({ type: 7 }));
+    expect((wrongType.body.error as { message: string }).message).toBe('type: must be a string');
 
     const noToken = await postAlert(JSON.stringify(alert), { Authorization: '' });
     expect(noToken.status).toBe(401);

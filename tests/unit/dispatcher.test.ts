@@ -41,7 +41,7 @@ describe('contract dispatcher', () => {
       [{ id: 'x', status: 'bogus' }, /^status:/],
       [{ status: 'new' }, /^id:/],
       [{ id: 'x', status: 'new', extra: 1 }, /extra/],
-      ['not an object', /expected object/],
+      ['not an object', /^\(root\): must be an object$/],
       [{ id: 'x', status: 'new', __proto__: { polluted: true } }, /./],
     ];
     for (const [args, message] of cases) {
