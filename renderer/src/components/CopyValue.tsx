@@ -1,6 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 
+import { showHidden } from '../lib/format';
+
 /**
  * Copy-to-clipboard for the detail pane's values. Each value is one button
  * (one tab stop, Enter or click copies it); what was copied is said once in
@@ -85,7 +87,7 @@ export function CopyValue({
       data-testid={testId}
       data-value={value}
     >
-      {value}
+      {showHidden(value)}
     </button>
   );
 }

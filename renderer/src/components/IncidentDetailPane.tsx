@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
 import type { IncidentDetail } from '../../../shared/ipc/contract';
-import { formatAbsolute, formatCount } from '../lib/format';
+import { formatAbsolute, formatCount, showHidden } from '../lib/format';
 import { useStore } from '../store';
 import { call, messageOf } from '../transport';
 import { AnalysisPanel } from './AnalysisPanel';
@@ -193,7 +193,7 @@ function DetailBody({
           {incident.category && <span className="tag">{incident.category}</span>}
         </div>
         <h2 className="detail-title" data-testid="incident-detail-title">
-          {incident.title}
+          {showHidden(incident.title)}
         </h2>
         <div className="detail-subhead">
           <span className="detail-id mono" title="Incident id">
@@ -269,7 +269,7 @@ function DetailBody({
 
       <Section title="Description">
         {incident.description ? (
-          <p className="description">{incident.description}</p>
+          <p className="description">{showHidden(incident.description)}</p>
         ) : (
           <p className="muted">The source sent no description.</p>
         )}

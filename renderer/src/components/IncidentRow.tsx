@@ -1,7 +1,7 @@
 import { memo } from 'react';
 
 import type { IncidentListItem } from '../../../shared/domain';
-import { STATUS_LABEL, formatAbsolute, formatCount, formatRelative } from '../lib/format';
+import { STATUS_LABEL, formatAbsolute, formatCount, formatRelative, showHidden } from '../lib/format';
 import { SeverityBadge } from './SeverityBadge';
 
 export type TimeColumn = 'lastSeen' | 'firstSeen';
@@ -76,8 +76,8 @@ export const IncidentRow = memo(function IncidentRow({
       <span className="cell cell-sev">
         <SeverityBadge severity={item.severity} />
       </span>
-      <span className="cell cell-title" title={item.title}>
-        {item.title}
+      <span className="cell cell-title" title={showHidden(item.title)}>
+        {showHidden(item.title)}
       </span>
       <span className="cell cell-host mono" title={item.host ?? undefined}>
         {item.host ? (

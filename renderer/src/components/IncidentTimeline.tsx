@@ -1,6 +1,6 @@
 import type { Status, TimelineEntry, Via } from '../../../shared/domain';
 import { STATUSES } from '../../../shared/domain';
-import { STATUS_LABEL, formatAbsolute } from '../lib/format';
+import { STATUS_LABEL, formatAbsolute, showHidden } from '../lib/format';
 
 /** Through what, in the words an analyst uses. */
 export const VIA_LABEL: Record<Via, string> = {
@@ -88,7 +88,9 @@ export function IncidentTimeline({ entries }: { entries: readonly TimelineEntry[
                 {VIA_LABEL[entry.via]}
               </span>
             </div>
-            {entry.detail && <div className="timeline-detail">{detailLabel(entry.action, entry.detail)}</div>}
+            {entry.detail && (
+              <div className="timeline-detail">{showHidden(detailLabel(entry.action, entry.detail))}</div>
+            )}
           </div>
         </li>
       ))}

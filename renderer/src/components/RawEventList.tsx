@@ -1,8 +1,7 @@
 import { useMemo } from 'react';
 
 import type { RawEvent } from '../../../shared/domain';
-import { formatAbsolute } from '../lib/format';
-import { prettyBody } from '../lib/format';
+import { formatAbsolute, prettyBody, showHidden } from '../lib/format';
 import { CopyTextButton } from './CopyValue';
 
 /** The raw events as received, newest first; each body collapsible and copyable as pretty-printed JSON. */
@@ -43,7 +42,7 @@ function RawEventItem({ event }: { event: RawEvent }) {
           tabIndex={0}
           aria-label={`Raw event ${event.id}`}
         >
-          {body}
+          {showHidden(body)}
         </pre>
       </details>
       <div className="raw-event-copy">

@@ -51,6 +51,26 @@ export function prettyBody(body: string): string {
   }
 }
 
+/**
+ * Characters that change how text reads without being seen: bidirectional
+ * overrides and isolates (U+202E makes "invoice\u202Etxt.exe" read
+ * "invoiceexe.txt"), marks, zero-width spaces and non-joiners, word joiners,
+ * the BOM. The zero-width joiner is left alone: it glues emoji.
+ */
+const HIDDEN_FORMAT = /[\u061C\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+/**
+ * Vendor text as it is shown: each hidden formatting character visible as
+ * ⟨U+202E⟩, so a disguised file name or host reads as what it is. Only for
+ * display; what is copied keeps the original characters.
+ */
+export function showHidden(text: string): string {
+  return text.replace(
+    HIDDEN_FORMAT,
+    (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`,
+  );
+}
+
 const numberFormat = new Intl.NumberFormat();
 
 export function formatCount(value: number): string {
