@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { Incident } from '../../shared/domain';
 import { emptyEntities } from '../../shared/domain';
-import { createDashboardRepo } from '../../electron/core/db/repos/dashboard-repo';
+import { createDashboardRepo, ruleOf } from '../../electron/core/db/repos/dashboard-repo';
 import { incidentFixture } from '../helpers/incidents';
 import { analyst, triageHarness } from '../helpers/triage';
 
@@ -30,14 +30,15 @@ describe('dashboard figures', () => {
     h = triageHarness({ now: at('10:30') });
     const entities = (hosts: string[], ips: string[] = []) => ({ ...emptyEntities(), hosts, ips });
     h.insert(
+      // One rule whatever host or address its titles end on (ruleOf).
       incident('a', '07:00', '09:10', {
         severity: 'critical',
-        title: 'Beacon',
+        title: 'Beacon on WS-1',
         entities: entities(['WS-1'], ['10.0.0.1']),
       }),
       incident('b', '08:15', '08:20', {
         severity: 'high',
-        title: 'Beacon',
+        title: 'Beacon from 10.0.0.2 on WS-2',
         entities: entities(['WS-1', 'WS-2', 'WS-1'], ['10.0.0.1', '10.0.0.2']),
       }),
       incident('c', '09:05', '10:29', {
@@ -170,5 +171,16 @@ describe('dashboard figures', () => {
       { value: 'Old', count: 1 },
     ]);
     expect(whole.resolved).toBe(2);
+  });
+
+  it('takes a rule from a title without the machine, address or account it ends on', () => {
+    expect(ruleOf('Outbound connection to known C2 on ws-fin-01.corp.local')).toBe(
+      'Outbound connection to known C2',
+    );
+    expect(ruleOf('SSH brute force from 203.0.113.50 on web-01')).toBe('SSH brute force');
+    expect(ruleOf('Repeated sudo failures by svc-01 on db01')).toBe('Repeated sudo failures');
+    expect(ruleOf('Logon from Tor')).toBe('Logon from Tor');
+    expect(ruleOf('Repeated sudo failures by root')).toBe('Repeated sudo failures by root');
+    expect(ruleOf('on WS-1')).toBe('on WS-1');
   });
 });

@@ -46,6 +46,26 @@ function addTo(totals: Map<string, number>, rows: readonly Counted[]): void {
   for (const row of rows) totals.set(row.value, (totals.get(row.value) ?? 0) + row.n);
 }
 
+/** A trailing " on WS-FIN-01" / " from 10.0.0.5" / " by svc-01": a machine, address or account. */
+const TRAILING_SUBJECT = / (?:on|from|by) ([^\s]+)$/;
+
+/**
+ * What an incident's title says happened, without the host, address or
+ * account it ends on: "Outbound connection to known C2 on ws-01" and "… on
+ * ws-02" are one rule. Titles name their subject that way (the mappers and
+ * the detection rules); only a name with a digit, dot, colon or hyphen is
+ * taken for one, so "Logon from Tor" stays whole.
+ */
+export function ruleOf(title: string): string {
+  let rule = title;
+  for (let strips = 0; strips < 3; strips++) {
+    const subject = TRAILING_SUBJECT.exec(rule);
+    if (!subject || subject.index === 0 || !/[\d.:-]/.test(subject[1]!)) break;
+    rule = rule.slice(0, subject.index);
+  }
+  return rule;
+}
+
 /** The `TOP_N` largest counts, ties by value. */
 function topOf(totals: Map<string, number>): { value: string; count: number }[] {
   return [...totals]
@@ -143,6 +163,7 @@ export function createDashboardRepo(db: Db, options: DashboardOptions = {}) {
       let total = 0;
       const hosts = new Map<string, number>();
       const ips = new Map<string, number>();
+      // Counted by rule: the title without the host or address it ends on (`ruleOf`).
       const titles = new Map<string, number>();
       for (const [start, end] of ranges(LAST_SEEN, from, to)) {
         for (const row of bySeverityStatus.all(start, end)) {
@@ -153,7 +174,10 @@ export function createDashboardRepo(db: Db, options: DashboardOptions = {}) {
         }
         addTo(hosts, hostCounts.all(start, end));
         addTo(ips, ipCounts.all(start, end));
-        addTo(titles, titleCounts.all(start, end));
+        addTo(
+          titles,
+          titleCounts.all(start, end).map((row) => ({ value: ruleOf(row.value), n: row.n })),
+        );
         await pause();
       }
 
