@@ -88,6 +88,8 @@ export interface CoreOptions {
   renderPdf?: (html: string) => Promise<Buffer>;
   /** The headless shell's UI/API base URL once listening, for system.status' exposure warning. */
   uiUrl?: () => string | null;
+  /** The headless shell's web PIN comes from VIGIL_PIN (Settings say so rather than "not set"). */
+  pinFromEnv?: boolean;
   /** Per-run overrides of the webhook address that are not saved to the config. */
   webhook?: { host?: string; port?: number };
   /**
@@ -338,6 +340,7 @@ export function createCore(options: CoreOptions): Core {
       logDir: paths.logs,
       renderPdf: options.renderPdf ?? null,
       uiUrl: options.uiUrl ?? (() => null),
+      pinFromEnv: options.pinFromEnv ?? false,
       logger: logger.child('rpc'),
     }),
     logger.child('rpc'),

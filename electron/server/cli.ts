@@ -210,6 +210,7 @@ async function main(): Promise<void> {
       },
       logEcho: process.env.VIGIL_LOG_STDOUT === '1' ? (line) => process.stdout.write(line) : undefined,
       uiUrl: () => uiUrl,
+      pinFromEnv: envPin !== undefined,
       appUrl: (id) => incidentUrl(publicUrl ?? uiUrl, id),
       ...(chromium.found ? { renderPdf: createChromiumPdf({ executable: chromium.found.path }) } : {}),
     });

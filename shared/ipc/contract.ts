@@ -199,7 +199,13 @@ export const settingsViewSchema = z.object({
     quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
     silences: z.array(z.record(z.string(), z.unknown())),
   }),
-  ui: z.object({ timeZone: z.string(), startAtLogin: z.boolean(), pinSet: z.boolean() }),
+  ui: z.object({
+    timeZone: z.string(),
+    startAtLogin: z.boolean(),
+    pinSet: z.boolean(),
+    /** The headless shell's PIN comes from VIGIL_PIN, which wins over a stored one. */
+    pinFromEnv: z.boolean(),
+  }),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 

@@ -165,7 +165,7 @@ describe('npm run serve, restarted on one data dir', () => {
     expect(serve.output()).toContain('put back a copy');
   });
 
-  it('bound to every address, prints an address to open and the warning', async () => {
+  it('bound to every address, prints an address to open and the warning; a VIGIL_PIN shows as set', async () => {
     rmSync(join(dataDir, 'config.json'));
     const serve = startServe(
       [
@@ -193,6 +193,16 @@ describe('npm run serve, restarted on one data dir', () => {
     expect(serve.output()).toContain('WARNING: the web UI and API listen on 0.0.0.0:');
     expect(serve.output()).toContain('WARNING: the webhook listens on 0.0.0.0:');
     expect((await fetch(`${url}/api/session`)).status).toBe(200);
+    // Settings say where the PIN comes from rather than "not set".
+    const settings = await fetch(`${url}/api/rpc/settings.get`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${API_TOKEN}` },
+      body: '{}',
+    });
+    expect(((await settings.json()) as { value: { ui: unknown } }).value.ui).toMatchObject({
+      pinSet: true,
+      pinFromEnv: true,
+    });
     await serve.stop();
   });
 });

@@ -36,7 +36,7 @@ const SETTINGS_SECRET_FIELDS: Partial<Record<SettingsSection, string[]>> = {
   ui: ['pin'],
 };
 
-function settingsView(config: ConfigStore): SettingsView {
+function settingsView(config: ConfigStore, pinFromEnv: boolean): SettingsView {
   const { webhook, ai, sanitizer, backup, routing, ui } = config.get();
   const set = (value: string | undefined) => Boolean(config.resolveSecret(value));
   return {
@@ -65,7 +65,12 @@ function settingsView(config: ConfigStore): SettingsView {
       quietHours: routing.quietHours,
       silences: routing.silences,
     },
-    ui: { timeZone: ui.timeZone, startAtLogin: ui.startAtLogin, pinSet: set(ui.pin) },
+    ui: {
+      timeZone: ui.timeZone,
+      startAtLogin: ui.startAtLogin,
+      pinSet: set(ui.pin) || pinFromEnv,
+      pinFromEnv,
+    },
   };
 }
 
@@ -104,6 +109,8 @@ export interface HandlerDeps {
   renderPdf: ((html: string) => Promise<Buffer>) | null;
   /** The headless shell's UI/API base URL once listening; null in the desktop shell. */
   uiUrl: () => string | null;
+  /** The headless shell's PIN is VIGIL_PIN's value (settings show it as set, by the environment). */
+  pinFromEnv: boolean;
   /** For audit lines of handlers (a revealed or rotated token, a generated report); never given secrets. */
   logger: Logger;
 }
@@ -237,7 +244,7 @@ export function createHandlers(deps: HandlerDeps & NotifyHandlerDeps): Handlers 
     'backup.restore': ({ name }) => deps.backup.restore(name),
     'config.importSeed': ({ document }) => importSeedConfig(document, deps.config),
 
-    'settings.get': () => settingsView(deps.config),
+    'settings.get': () => settingsView(deps.config, deps.pinFromEnv),
 
     'settings.update': ({ patch }) => {
       for (const [section, values] of Object.entries(patch)) {
@@ -257,7 +264,7 @@ export function createHandlers(deps: HandlerDeps & NotifyHandlerDeps): Handlers 
           Object.assign(draft[section as SettingsSection], values);
         }
       });
-      return settingsView(deps.config);
+      return settingsView(deps.config, deps.pinFromEnv);
     },
 
     'ai.analyze': ({ id, force }) => deps.analyst.analyze(id, force ?? false),

@@ -120,8 +120,24 @@ export function PreferencesPanel() {
                 inputId={`${s.uid}-pin`}
                 label="Web UI PIN or passphrase"
                 required={false}
-                badge={<SecretStateBadge state={pinState} field="pin" testId="preferences-pin-state" />}
-                help="Asked at the next sign-in in a browser; sessions already open stay open. VIGIL_PIN, when set, wins."
+                badge={
+                  s.view?.ui.pinFromEnv ? (
+                    <span
+                      className="secret-state secret-set"
+                      data-testid="preferences-pin-state"
+                      data-field="pin"
+                    >
+                      set by VIGIL_PIN
+                    </span>
+                  ) : (
+                    <SecretStateBadge state={pinState} field="pin" testId="preferences-pin-state" />
+                  )
+                }
+                help={
+                  s.view?.ui.pinFromEnv
+                    ? 'This server takes its PIN from the VIGIL_PIN environment variable; a PIN saved here applies once VIGIL_PIN is unset.'
+                    : 'Asked at the next sign-in in a browser; sessions already open stay open. VIGIL_PIN, when set, wins.'
+                }
                 error={s.errors.fieldError('pin')}
               >
                 <SecretInput
