@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import type { Headless } from '../helpers/headless';
@@ -47,4 +50,28 @@ it('behind a trusted proxy limits each forwarded sender on its own, and only the
   }
   // The shared app trusts no proxy: the header is ignored and this connection's address is counted.
   expect(await post(app, '198.51.100.22', 10)).toBe(429);
+});
+
+it('logs refusals once per client and status a minute, without the token sent', async () => {
+  const quiet = await startHeadless();
+  try {
+    const post = (authorization: string, body: unknown) =>
+      fetch(`${quiet.webhookUrl}/api/alert`, {
+        method: 'POST',
+        headers: { Authorization: authorization },
+        body: JSON.stringify(body),
+      }).then((res) => res.status);
+    for (let i = 0; i < 3; i++)
+      expect(await post('Bearer guessed-token-0123456789', { type: 't' })).toBe(401);
+    expect(await post(`Bearer ${TEST_WEBHOOK_TOKEN}`, { severity: 'high' })).toBe(400);
+    const log = readFileSync(join(quiet.dataDir, 'logs', 'all.log'), 'utf8');
+    const refused = log.split('\n').filter((line) => line.includes('webhook refused'));
+    expect(refused).toHaveLength(2);
+    expect(refused[0]).toContain('401');
+    expect(refused[0]).toContain('invalid token');
+    expect(refused[1]).toContain('type: required');
+    expect(log).not.toContain('guessed-token-0123456789');
+  } finally {
+    await quiet.stop();
+  }
 });

@@ -98,6 +98,8 @@ export class WebhookService implements Service {
   private inFlight = 0;
   private onDrained: (() => void) | null = null;
   private readonly hits = new Map<string, { windowStart: number; count: number }>();
+  /** Refusals logged per client and status this minute: one line each, the rest counted. */
+  private readonly refusals = new Map<string, { windowStart: number; more: number }>();
 
   constructor(
     private readonly settings: () => WebhookSettings,
@@ -194,6 +196,7 @@ export class WebhookService implements Service {
       send(res, 200, { ok: true });
       return;
     }
+    const client = clientAddress(req, this.settings().trustedProxies);
     try {
       let matched: ReturnType<typeof matchRoute>;
       try {
@@ -210,7 +213,7 @@ export class WebhookService implements Service {
         );
       }
       const { route, params } = matched;
-      this.rateLimit(clientAddress(req, this.settings().trustedProxies));
+      this.rateLimit(client);
       this.authenticate(req, url, route.token ? route.token(params) : this.settings().token);
       const raw = await readBody(req, this.settings().maxBodyBytes);
       let payload: unknown;
@@ -242,8 +245,7 @@ export class WebhookService implements Service {
       send(res, 202, body);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
-      if (error.status >= 500 || error.status === 429)
-        this.logger.warn('webhook refused', { status: error.status });
+      this.noteRefusal(client, url.pathname, error);
       send(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
       // A body we refused to read is still on the socket; close it rather than drain an attacker's stream.
       if (!req.complete) res.once('finish', () => req.destroy());
@@ -292,6 +294,32 @@ export class WebhookService implements Service {
         },
       );
     }
+  }
+
+  /**
+   * Logs a refused request, so a sender whose alerts never show up (a wrong
+   * token, a field its tool spells differently) or someone guessing tokens
+   * can be seen in the Logs view. One line per client and status a minute,
+   * with how many more there were in the last one; a flood cannot flood the log.
+   */
+  private noteRefusal(client: string, path: string, error: HttpError): void {
+    const now = this.clock.now();
+    const key = `${client} ${error.status}`;
+    const seen = this.refusals.get(key);
+    if (seen && now - seen.windowStart < 60_000) {
+      seen.more += 1;
+      return;
+    }
+    if (this.refusals.size > 10_000) this.refusals.clear();
+    this.refusals.set(key, { windowStart: now, more: 0 });
+    const level = error.status === 400 || error.status === 404 || error.status === 413 ? 'info' : 'warn';
+    this.logger[level]('webhook refused', {
+      status: error.status,
+      path,
+      client,
+      reason: error.message.slice(0, 300),
+      ...(seen && seen.more > 0 ? { moreInThePreviousMinute: seen.more } : {}),
+    });
   }
 
   private pruneHits(now: number): void {
