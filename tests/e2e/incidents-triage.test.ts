@@ -14,6 +14,8 @@ import { postAlert } from '../helpers/console-page';
 import type { Headless } from '../helpers/headless';
 import {
   allIds,
+  downloadExport,
+  focusedTestId,
   hashOf,
   listSettled,
   openIncidents,
@@ -135,6 +137,143 @@ describe.skipIf(!chromiumPath)('browser: incident triage', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('assign-dialog').count()).toBe(0);
     expect((await stored(second!.id)).assignee).not.toBe('alice');
+  });
+
+  it('starts typing in the Assign dialog, for one incident and for the ticked ones', async () => {
+    await openIncidents(page, app.url);
+    const [first, second, third] = await renderedRows(page);
+    await page.getByTestId('incident-list').focus();
+    await page.keyboard.press('j');
+    await page.keyboard.press('s');
+    await page.getByTestId('assign-dialog').waitFor();
+    // No click into the field: what the analyst types goes there, and Enter assigns.
+    await expect.poll(() => focusedTestId(page)).toBe('assign-name');
+    await page.keyboard.type('bob');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('assign-dialog').count()).toBe(0);
+    await expect.poll(async () => (await stored(first!.id)).assignee).toBe('bob');
+
+    // Ticked rows (x, then s): the remembered name is selected, so typing replaces it.
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    await expect.poll(() => page.getByTestId('bulk-count').textContent()).toBe('2 ticked');
+    await page.keyboard.press('s');
+    await page.getByTestId('assign-dialog').waitFor();
+    await expect.poll(() => focusedTestId(page)).toBe('assign-name');
+    await page.keyboard.type('carol');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await stored(second!.id)).assignee).toBe('carol');
+    await expect.poll(async () => (await stored(third!.id)).assignee).toBe('carol');
+  });
+
+  it('keeps the search on Esc and Enter, and goes back to the list for j / k', async () => {
+    await openIncidents(page, app.url);
+    const query = 'Mimikatz';
+    const expected = await allIds(app, { q: query });
+    const total = (await allIds(app, {})).length;
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(total);
+    const matches = `${String(expected.length)} match`;
+
+    for (const key of ['Escape', 'Enter']) {
+      await page.keyboard.press('/');
+      await expect.poll(() => focusedTestId(page)).toBe('filter-search');
+      await page.keyboard.type(query);
+      await page.keyboard.press(key);
+      await expect.poll(() => page.getByTestId('incident-count').textContent()).toContain(matches);
+      await listSettled(page);
+      // Still searched a moment later: nothing clears the field behind the analyst's back.
+      await page.waitForTimeout(500);
+      expect(await page.getByTestId('filter-search').inputValue()).toBe(query);
+      expect(await hashOf(page)).toBe(`#/incidents?q=${query}`);
+      expect(await page.getByTestId('incident-count').textContent()).toContain(matches);
+      expect(await focusedTestId(page)).toBe('incident-list');
+      // j / k move the cursor through the found incidents (from wherever it was before the search).
+      const before = await page.evaluate<string | null>(
+        `document.querySelector('[data-testid="incident-row"][aria-selected="true"]')?.dataset.id ?? null`,
+      );
+      await page.keyboard.press('j');
+      const next = await selectedId();
+      expect(next).not.toBe(before);
+      expect(expected).toContain(next);
+      await page.keyboard.press('j');
+      await page.keyboard.press('k');
+      expect(await selectedId()).toBe(next);
+
+      await page.getByTestId('filters-clear').click();
+      await expect.poll(() => hashOf(page)).toBe('#/incidents');
+      await listSettled(page);
+      await page.getByTestId('incident-list').focus();
+    }
+  });
+
+  it('names a masked export as masked, and closes the Export popover on Esc', async () => {
+    await openIncidents(page, app.url);
+    const button = page.getByTestId('export-button');
+    await button.click();
+    await page.getByTestId('export-panel').waitFor();
+    const plain = await downloadExport(page);
+    await page.getByTestId('export-masked').check();
+    const masked = await downloadExport(page);
+    // The same name but for the mark (the stamp is the minute, which may turn between the two).
+    expect(plain.name).toMatch(/^vigil-incidents-[\dT-]+Z\.csv$/);
+    expect(masked.name).toMatch(/^vigil-incidents-[\dT-]+Z-masked\.csv$/);
+    expect(await page.getByTestId('export-result').textContent()).toContain(masked.name);
+    await page.getByTestId('export-format-json').check();
+    expect((await downloadExport(page)).name).toMatch(/-masked\.json$/);
+
+    // Esc from inside the popover, and from the Export button that keeps focus after a click.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('export-panel').count()).toBe(0);
+    expect(await focusedTestId(page)).toBe('export-button');
+    await button.click();
+    await page.getByTestId('export-panel').waitFor();
+    expect(await focusedTestId(page)).toBe('export-button');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('export-panel').count()).toBe(0);
+    expect(await focusedTestId(page)).toBe('export-button');
+    expect(await button.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('offers each configured source once in the Source filter, and keeps links in either form', async () => {
+    for (const source of [
+      { id: 'demo', kind: 'demo', name: 'Demo feed', enabled: false },
+      { id: 'hook-a', kind: 'webhook', name: 'Firewall hook', token: 'hook-token-0123456789a' },
+      { id: 'hook-b', kind: 'webhook', name: 'Proxy hook', token: 'hook-token-0123456789b' },
+    ]) {
+      const res = await app.rpc('sources.upsert', { source });
+      expect(res.status).toBe(200);
+    }
+    await openIncidents(page, app.url);
+    const picker = page.getByTestId('filter-source');
+    await expect.poll(() => picker.locator('option', { hasText: 'Proxy hook' }).count()).toBe(1);
+    const labels = (await picker.locator('option').allTextContents()).map((label) => label.trim());
+    expect(labels.filter((label) => /demo feed/i.test(label))).toEqual(['Demo feed']);
+    expect(new Set(labels).size).toBe(labels.length);
+    // Several of a kind: each by name, and the kind as a whole.
+    for (const label of ['Firewall hook', 'Proxy hook', 'All Webhook sources', 'SentinelOne'])
+      expect(labels).toContain(label);
+
+    await picker.selectOption({ label: 'Demo feed' });
+    await expect.poll(() => hashOf(page)).toBe('#/incidents?sourceId=demo');
+    await picker.selectOption({ label: 'All Webhook sources' });
+    await expect.poll(() => hashOf(page)).toBe('#/incidents?sourceKind=webhook');
+    await picker.selectOption('kind:sentinelone');
+    await expect.poll(() => hashOf(page)).toBe('#/incidents?sourceKind=sentinelone');
+    await listSettled(page);
+    for (const r of await renderedRows(page)) expect(r.text).toContain('SentinelOne');
+
+    // A link with the kind of a source the picker offers by name still applies, and shows.
+    await page.goto(`${app.url}/#/incidents?sourceKind=demo`);
+    await expect.poll(() => picker.inputValue()).toBe('kind:demo');
+    expect(await picker.locator('option:checked').textContent()).toBe('All Demo feed sources');
+    expect(await page.getByTestId('active-filter-sourceKind').textContent()).toContain('Demo feed');
+    await page.goto(`${app.url}/#/incidents?sourceId=s1`);
+    await expect.poll(() => picker.inputValue()).toBe('id:s1');
+    await listSettled(page);
+    expect((await renderedRows(page)).length).toBeGreaterThan(0);
   });
 
   it('keeps the filters in the URL across views, back and forward, and a reload; a link opens an incident', async () => {

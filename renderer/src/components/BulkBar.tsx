@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { SubmitEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
@@ -142,6 +142,7 @@ export function AssignDialog({ onClose }: { onClose: () => void }) {
   const [name, setName] = useState(lastAssignee);
   const [error, setError] = useState('');
   const id = useId();
+  const nameRef = useRef<HTMLInputElement>(null);
 
   const submit = (event: SubmitEvent<HTMLFormElement>): void => {
     event.preventDefault();
@@ -160,7 +161,7 @@ export function AssignDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <IncidentDialog title="Assign" onClose={onClose} testId="assign-dialog">
+    <IncidentDialog title="Assign" onClose={onClose} testId="assign-dialog" initialFocus={nameRef}>
       <form className="inc-dialog-body" onSubmit={submit} noValidate>
         <p className="muted">
           {targets > 1 || title === null
@@ -172,11 +173,11 @@ export function AssignDialog({ onClose }: { onClose: () => void }) {
             Assignee
           </label>
           <input
+            ref={nameRef}
             id={id}
             className="input"
             value={name}
             maxLength={120}
-            autoFocus
             autoComplete="off"
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? `${id}-error` : undefined}

@@ -5,7 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { SEVERITIES, SOURCE_KINDS, STATUSES } from '../../../shared/domain';
 import type { SourceKind } from '../../../shared/domain';
 import { INCIDENT_SORTS } from '../../../shared/ipc/contract';
-import type { IncidentQuery, IncidentSort } from '../../../shared/ipc/contract';
+import type { IncidentQuery, IncidentSort, SourceView } from '../../../shared/ipc/contract';
 import { SEVERITY_LABEL, STATUS_LABEL, formatAbsolute } from '../lib/format';
 import { DEFAULT_SORT, RANGE_PRESETS } from '../lib/route';
 import type { RangePreset } from '../lib/route';
@@ -39,13 +39,61 @@ const ENTITY_FIELDS = [
   { key: 'assignee', label: 'Assignee', placeholder: 'alice' },
 ] as const;
 
+interface SourceChoice {
+  /** `kind:<kind>` or `id:<source id>`, as the URL's sourceKind / sourceId. */
+  value: string;
+  label: string;
+}
+
+/**
+ * The Source picker's entries, in kind order: every configured source once,
+ * by name; a kind with no configured source as the kind; a kind with several
+ * as a group led by "All … sources". A kind with one configured source is
+ * offered as that source only: listing the kind too named the same thing
+ * twice ("Demo feed" the kind, "Demo feed" the source).
+ */
+export function sourceChoices(
+  sources: readonly Pick<SourceView, 'id' | 'kind' | 'name'>[],
+): { group: string | null; choices: SourceChoice[] }[] {
+  return SOURCE_KINDS.map((kind) => {
+    const kindLabel = SOURCE_KIND_LABEL[kind];
+    const ofKind = sources.filter((source) => source.kind === kind);
+    if (ofKind.length === 0) return { group: null, choices: [{ value: `kind:${kind}`, label: kindLabel }] };
+    if (ofKind.length === 1) {
+      const [only] = ofKind as [Pick<SourceView, 'id' | 'name'>];
+      const label =
+        only.name.trim().toLowerCase() === kindLabel.toLowerCase()
+          ? only.name
+          : `${only.name} (${kindLabel})`;
+      return { group: null, choices: [{ value: `id:${only.id}`, label }] };
+    }
+    return {
+      group: kindLabel,
+      choices: [
+        { value: `kind:${kind}`, label: `All ${kindLabel} sources` },
+        ...ofKind.map((source) => ({ value: `id:${source.id}`, label: source.name })),
+      ],
+    };
+  });
+}
+
+/** What a source filter from a link that the picker does not offer is called (a kind, a removed source). */
+function linkedSourceLabel(value: string): string {
+  const [form, key = ''] = value.split(/:(.*)/s);
+  if (form === 'kind') {
+    const kind = SOURCE_KINDS.find((k) => k === key);
+    return kind ? `All ${SOURCE_KIND_LABEL[kind]} sources` : key;
+  }
+  return `Source ${key}`;
+}
+
 /** How long the analyst may pause typing before the list follows. */
 const TYPE_DELAY_MS = 350;
 
 interface FilterBarProps {
   /** The search box, for "/" to focus. */
   searchRef?: Ref<HTMLInputElement>;
-  /** Called when Escape leaves a text field: focus goes back to the list. */
+  /** Called when Escape (or Enter in the search box) leaves a text field: focus goes back to the list. */
   onLeave?: () => void;
 }
 
@@ -99,6 +147,8 @@ export function FilterBar({ searchRef, onLeave }: FilterBarProps) {
         : filters.sourceId?.length || filters.sourceKind?.length
           ? 'several'
           : '';
+  const sourceGroups = sourceChoices(s.sources);
+  const sourceOffered = sourceGroups.some((entry) => entry.choices.some((c) => c.value === sourceValue));
 
   return (
     <div className="inc-filters" role="search" aria-label="Incident filters" data-testid="filter-bar">
@@ -265,27 +315,29 @@ export function FilterBar({ searchRef, onLeave }: FilterBarProps) {
             data-testid="filter-source"
           >
             <option value="">Any source</option>
-            {sourceValue === 'several' && (
+            {sourceValue === 'several' ? (
               <option value="several" disabled>
                 Several (from the link)
               </option>
+            ) : (
+              // A link's filter still shows (and applies) when the picker offers it in the other form.
+              sourceValue !== '' &&
+              !sourceOffered && <option value={sourceValue}>{linkedSourceLabel(sourceValue)}</option>
             )}
-            <optgroup label="Kind">
-              {SOURCE_KINDS.map((kind) => (
-                <option key={kind} value={`kind:${kind}`}>
-                  {SOURCE_KIND_LABEL[kind]}
+            {sourceGroups.map((entry) => {
+              const options = entry.choices.map((choice) => (
+                <option key={choice.value} value={choice.value}>
+                  {choice.label}
                 </option>
-              ))}
-            </optgroup>
-            {s.sources.length > 0 && (
-              <optgroup label="Configured source">
-                {s.sources.map((source) => (
-                  <option key={source.id} value={`id:${source.id}`}>
-                    {source.name}
-                  </option>
-                ))}
-              </optgroup>
-            )}
+              ));
+              return entry.group === null ? (
+                options
+              ) : (
+                <optgroup key={entry.group} label={entry.group}>
+                  {options}
+                </optgroup>
+              );
+            })}
           </select>
         </div>
       </div>
@@ -350,7 +402,7 @@ function SearchBox({
         className="inc-input inc-search-input"
         placeholder="Title, host, IP, user, tag, AI summary…"
         maxLength={200}
-        {...field.inputProps(onLeave)}
+        {...field.inputProps(onLeave, { leaveOnEnter: true })}
         aria-keyshortcuts="/"
         data-testid="filter-search"
       />
@@ -442,15 +494,25 @@ function useCommittedText(value: string | undefined, onCommit: (value: string | 
     text,
     setText,
     commitNow,
-    /** Value and handlers for the input: typing commits after a pause, Enter or leaving at once, Esc also calls `onLeave`. */
-    inputProps: (onLeave?: () => void) => ({
+    /**
+     * Value and handlers for the input: typing commits after a pause, Enter
+     * or leaving at once; Esc (and Enter with `leaveOnEnter`) also calls
+     * `onLeave`, keeping what was typed.
+     */
+    inputProps: (onLeave?: () => void, { leaveOnEnter = false }: { leaveOnEnter?: boolean } = {}) => ({
       value: text,
       onChange: (e: ChangeEvent<HTMLInputElement>) => {
         setText(e.currentTarget.value);
       },
       onKeyDown: (e: KeyboardEvent<HTMLInputElement>) => {
-        if (e.key === 'Enter') commitNow();
+        if (e.key === 'Enter') {
+          commitNow();
+          if (leaveOnEnter) onLeave?.();
+        }
         if (e.key === 'Escape') {
+          // A type="search" field clears itself on Escape (Chromium's default action, after this
+          // handler), which would wipe the search just committed: Esc here means "back to the list".
+          e.preventDefault();
           commitNow();
           onLeave?.();
         }

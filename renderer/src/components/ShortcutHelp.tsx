@@ -1,23 +1,27 @@
 import { useEffect, useId, useRef } from 'react';
-import type { ReactNode } from 'react';
+import type { ReactNode, RefObject } from 'react';
 
 import { SHORTCUT_GROUPS } from '../lib/shortcuts';
 
 /**
- * A modal <dialog>: opened on mount, focus moves in, Escape and the close
- * button go through `onClose` so the parent decides where focus returns.
+ * A modal <dialog>: opened on mount, focus moves in (to `initialFocus`, else
+ * the first control, the close button), Escape and the close button go
+ * through `onClose` so the parent decides where focus returns.
  */
 export function IncidentDialog({
   title,
   onClose,
   className,
   testId,
+  initialFocus,
   children,
 }: {
   title: string;
   onClose: () => void;
   className?: string;
   testId: string;
+  /** Where typing should start; a text field's value is selected so typing replaces it. */
+  initialFocus?: RefObject<HTMLInputElement | null>;
   children: ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -26,10 +30,17 @@ export function IncidentDialog({
     const dialog = ref.current;
     if (!dialog) return undefined;
     if (!dialog.open) dialog.showModal();
+    // showModal() focuses the first control (the close button), after any React autoFocus has
+    // run (children commit first, and autoFocus sets no attribute showModal could see): focus here.
+    const field = initialFocus?.current;
+    if (field) {
+      field.focus();
+      field.select();
+    }
     return () => {
       if (dialog.open) dialog.close();
     };
-  }, []);
+  }, [initialFocus]);
   return (
     <dialog
       ref={ref}

@@ -48,7 +48,7 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
   {
     title: 'Find',
     items: [
-      { keys: ['/'], label: 'Search (Esc goes back to the list)' },
+      { keys: ['/'], label: 'Search (Enter or Esc keeps it and goes back to the list)' },
       { keys: ['?'], label: 'This help' },
     ],
   },
