@@ -98,9 +98,14 @@ describe.skipIf(!chromiumPath)('browser: shift report', () => {
 
     // Masked for sharing: the hosts are replaced, in the titles too.
     await page.getByTestId('shift-report-masked').check();
-    const masked = (
-      await download(page, () => page.getByTestId('shift-report-generate').click())
-    ).bytes.toString('utf8');
+    const maskedFile = await download(page, () => page.getByTestId('shift-report-generate').click());
+    // The file says it is masked, so it is never taken for (or saved over) the real-valued one.
+    expect(maskedFile.name).toMatch(
+      /^vigil-shift-\d{4}-\d{2}-\d{2}_\d{4}-\d{4}-\d{2}-\d{2}_\d{4}-masked\.html$/,
+    );
+    expect(html.name).not.toMatch(/masked/);
+    await expect.poll(() => page.getByTestId('shift-report-done').textContent()).toContain(maskedFile.name);
+    const masked = maskedFile.bytes.toString('utf8');
     expect(masked).not.toContain('fin-lt-07');
     expect(masked).not.toContain('corp.local');
     expect(masked).toMatch(/Beacon from HOST_\d+/);

@@ -155,6 +155,10 @@ describe('incident export', () => {
     for (const format of ['csv', 'json'] as const) {
       const file = await h.call('incidents.export', { format, masked: true });
       expect(file.rows).toBe(3);
+      // Never to be taken for (or saved over) the real-valued file.
+      expect(file.filename).toMatch(
+        new RegExp(`^vigil-incidents-\\d{4}-\\d{2}-\\d{2}T\\d{4}Z-masked\\.${format}$`),
+      );
       for (const real of [...HOSTS, ...USERS, ...IPS, 'jdoe', 'WS-FIN', 'anna.petrova']) {
         expect(file.content.toLowerCase(), `${format}: ${real}`).not.toContain(real.toLowerCase());
       }

@@ -55,10 +55,15 @@ function csvLine(values: (string | number | null)[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
-/** vigil-incidents-2026-11-21T1000Z.csv: the UTC minute of the export, safe in every file system. */
-function exportName(nowMs: number, extension: string): string {
+/**
+ * vigil-incidents-2026-11-21T1000Z.csv: the UTC minute of the export, safe in
+ * every file system; a masked one ends -masked, so it is never taken for (or
+ * saved over) the real-valued file.
+ */
+function exportName(nowMs: number, extension: string, masked: boolean): string {
   const iso = new Date(nowMs).toISOString();
-  return `vigil-incidents-${iso.slice(0, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z.${extension}`;
+  const stamp = `${iso.slice(0, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z`;
+  return `vigil-incidents-${stamp}${masked ? '-masked' : ''}.${extension}`;
 }
 
 /** What these handlers use of the core. */
@@ -154,7 +159,7 @@ export function createIncidentHandlers(deps: IncidentHandlerDeps): Pick<Handlers
         const content =
           format === 'csv' ? chunks.join('') : `[${rows === 0 ? '' : '\n'}${chunks.join('')}\n]\n`;
         return {
-          filename: exportName(nowMs, format),
+          filename: exportName(nowMs, format, masked === true),
           mimeType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json',
           content,
           encoding: 'utf8',

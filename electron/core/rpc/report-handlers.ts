@@ -76,7 +76,8 @@ export function createReportHandlers(deps: HandlerDeps): Pick<Handlers, ReportMe
         },
         slicer,
       );
-      const base = `vigil-shift-${fileStamp(fromIso, timeZone)}-${fileStamp(toIso, timeZone)}`;
+      // A masked report says so in its name, like a masked export.
+      const base = `vigil-shift-${fileStamp(fromIso, timeZone)}-${fileStamp(toIso, timeZone)}${masked ? '-masked' : ''}`;
       log.info('shift report generated', {
         actor: ctx.actor,
         via: ctx.via,

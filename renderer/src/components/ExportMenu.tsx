@@ -12,13 +12,13 @@ import { ProgressMeter } from './ProgressMeter';
 type Format = 'csv' | 'json';
 
 /** Saves a file the core produced, through a Blob and a download link (no file system access needed). */
-export function downloadFile(file: ExportFile): void {
+export function downloadFile(file: ExportFile, filename: string = file.filename): void {
   const body =
     file.encoding === 'base64' ? Uint8Array.from(atob(file.content), (c) => c.charCodeAt(0)) : file.content;
   const url = URL.createObjectURL(new Blob([body], { type: file.mimeType }));
   const link = document.createElement('a');
   link.href = url;
-  link.download = file.filename;
+  link.download = filename;
   link.hidden = true;
   document.body.append(link);
   link.click();
@@ -51,9 +51,19 @@ export function ExportMenu() {
       const target = event.target as Node;
       if (!panel.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
     };
+    // Escape closes the popover wherever focus is (the Export button keeps it after a click).
+    // Capture phase, and handled: it runs before the view's keys, so it does not also close the detail.
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      event.preventDefault();
+      setOpen(false);
+      button.current?.focus();
+    };
     document.addEventListener('mousedown', onDown);
+    document.addEventListener('keydown', onKey, true);
     return () => {
       document.removeEventListener('mousedown', onDown);
+      document.removeEventListener('keydown', onKey, true);
     };
   }, [open]);
 
@@ -108,13 +118,6 @@ export function ExportMenu() {
           className="export-panel"
           role="group"
           aria-label="Export the filtered incidents"
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.preventDefault();
-              setOpen(false);
-              button.current?.focus();
-            }
-          }}
           data-testid="export-panel"
         >
           <p className="muted small">
