@@ -17,7 +17,13 @@ import { dataPaths } from '../../electron/core/paths';
 import type { ConfigInput } from '../../shared/config';
 import type { ChannelView, OutboxEntryView } from '../../shared/ipc/contract';
 import { findChromium, screenshotPath } from '../helpers/browser';
-import { openConsole, openView, postAlert, useChromium } from '../helpers/console-page';
+import {
+  expectRowActionsInCard,
+  openConsole,
+  openView,
+  postAlert,
+  useChromium,
+} from '../helpers/console-page';
 import type { Headless } from '../helpers/headless';
 import { listenLocal } from '../helpers/local-server';
 
@@ -272,6 +278,25 @@ describe.skipIf(!chromiumPath)('browser: channels', () => {
     expect(await row.getByTestId('channel-counts').getAttribute('data-pending')).toBe('1');
     expect(await row.getByTestId('channel-last-error').textContent()).toContain('HTTP 500');
     await page.screenshot({ path: screenshotPath('channels-list') });
+  });
+
+  it('fits the table and every row’s Remove in its card, at 1440 and at 1024 px', async () => {
+    const { page } = await start({
+      channels: [
+        {
+          id: 'soc-room',
+          kind: 'mattermost',
+          name: 'SOC night shift room',
+          webhookUrl: 'http://127.0.0.1:9/hooks/nowhere',
+          minSeverity: 'high',
+          mask: true,
+        },
+        { id: 'later', kind: 'mattermost', name: 'Later', minSeverity: 'critical', mask: false },
+      ],
+    });
+    await page.locator('[data-testid="channel-row"][data-id="later"]').waitFor();
+    await expectRowActionsInCard(page, 'channels-table', 'channel-remove');
+    await page.screenshot({ path: screenshotPath('channels-1024') });
   });
 
   it('retries a dead entry once the channel is fixed, then toggles, edits and removes the channel', async () => {

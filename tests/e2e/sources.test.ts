@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { SourceView } from '../../shared/ipc/contract';
 import { findChromium, screenshotPath } from '../helpers/browser';
-import { openView, useConsole } from '../helpers/console-page';
+import { expectRowActionsInCard, openView, useConsole } from '../helpers/console-page';
 import type { Headless } from '../helpers/headless';
 import { listenLocal } from '../helpers/local-server';
 
@@ -280,6 +280,33 @@ describe.skipIf(!chromiumPath)('browser: sources', () => {
     expect(tested.value.ok).toBe(false);
     expect(s1.requests.some((r) => r.authorization === `ApiToken ${S1_TOKEN}`)).toBe(false);
     await page.screenshot({ path: screenshotPath('sources-error') });
+  });
+
+  it('fits the table and every row’s Remove in its card, at 1440 and at 1024 px', async () => {
+    for (const source of [
+      // A wrong token: the row carries a failure count and a long last error.
+      { id: 's1-bad', kind: 'sentinelone', name: 'S1 wrong token', baseUrl: s1.url, apiToken: 'nope' },
+      {
+        id: 'perimeter-firewall',
+        kind: 'webhook',
+        name: 'Perimeter firewall',
+        token: 'hook-token-0123456789',
+      },
+      { id: 'demo', kind: 'demo', name: 'Demo feed', enabled: false },
+    ]) {
+      expect((await app.rpc('sources.upsert', { source })).status).toBe(200);
+    }
+    await openSources();
+    const bad = page.locator('[data-testid="source-row"][data-id="s1-bad"]');
+    await expect
+      .poll(() => bad.getByTestId('source-health').textContent(), { timeout: 10_000 })
+      .toBe('error');
+    await expectRowActionsInCard(page, 'sources-table', 'source-remove');
+    await page.screenshot({ path: screenshotPath('sources-1024') });
+    // The row's buttons still work where they now sit.
+    await bad.getByTestId('source-remove').click();
+    await bad.getByTestId('source-remove-cancel').click();
+    expect(await page.getByTestId('source-row').count()).toBe(3);
   });
 
   it('configures a webhook source with a field mapping and shows its URL', async () => {

@@ -131,3 +131,40 @@ export async function postAlert(app: Headless, alert: Record<string, unknown>): 
 export async function attrs(locator: Locator, name: string): Promise<(string | null)[]> {
   return Promise.all((await locator.all()).map((element) => element.getAttribute(name)));
 }
+
+/**
+ * At each viewport width, expects every `removeTestId` button of the table
+ * `tableTestId` to lie wholly inside the table's card (its scrolling
+ * wrapper), and the card to have nothing to scroll sideways.
+ */
+export async function expectRowActionsInCard(
+  page: Page,
+  tableTestId: string,
+  removeTestId: string,
+  widths: readonly number[] = [1440, 1024],
+): Promise<void> {
+  const table = page.getByTestId(tableTestId);
+  const card = table.locator('xpath=..');
+  for (const width of widths) {
+    await page.setViewportSize({ width, height: 900 });
+    // A frame for the layout to follow the new size.
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => resolve(null)))');
+    const box = await card.boundingBox();
+    if (!box) throw new Error(`${tableTestId} has no card on screen`);
+    expect(box.x + box.width, `card inside the ${String(width)} px window`).toBeLessThanOrEqual(width);
+    const removes = await table.getByTestId(removeTestId).all();
+    expect(removes.length).toBeGreaterThan(0);
+    for (const remove of removes) {
+      const button = (await remove.boundingBox())!;
+      expect(button.x, `Remove's left at ${String(width)} px`).toBeGreaterThanOrEqual(box.x);
+      expect(button.x + button.width, `Remove's right at ${String(width)} px`).toBeLessThanOrEqual(
+        box.x + box.width,
+      );
+    }
+    const overflow = await page.evaluate<number>(
+      `(() => { const card = document.querySelector('[data-testid="${tableTestId}"]').parentElement;
+        return card.scrollWidth - card.clientWidth; })()`,
+    );
+    expect(overflow, `sideways scroll at ${String(width)} px`).toBeLessThanOrEqual(0);
+  }
+}

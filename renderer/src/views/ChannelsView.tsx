@@ -131,7 +131,7 @@ export function ChannelsView() {
         )}
 
         {!empty && (
-          <div className="table-wrap">
+          <div className="table-wrap sources-table-wrap">
             <table className="table sources-table channels-table" data-testid="channels-table">
               <thead>
                 <tr>

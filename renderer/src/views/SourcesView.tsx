@@ -134,7 +134,7 @@ export function SourcesView() {
         )}
 
         {!empty && (
-          <div className="table-wrap">
+          <div className="table-wrap sources-table-wrap">
             <table className="table sources-table" data-testid="sources-table">
               <thead>
                 <tr>
