@@ -218,7 +218,7 @@ describe('webhook token: reveal and rotate', () => {
     const line = log.split('\n').find((l) => l.includes('webhook token revealed'));
     expect(line).toBeDefined();
     expect(JSON.parse(line!)).toMatchObject({
-      scope: 'core.rpc.reports',
+      scope: 'core.rpc.webhook',
       fields: { actor: 'api', via: 'api' },
     });
     expect(log).not.toContain(TEST_WEBHOOK_TOKEN);
