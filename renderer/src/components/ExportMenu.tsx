@@ -12,13 +12,13 @@ import { ProgressMeter } from './ProgressMeter';
 type Format = 'csv' | 'json';
 
 /** Saves a file the core produced, through a Blob and a download link (no file system access needed). */
-export function downloadFile(file: ExportFile, filename: string = file.filename): void {
+export function downloadFile(file: ExportFile): void {
   const body =
     file.encoding === 'base64' ? Uint8Array.from(atob(file.content), (c) => c.charCodeAt(0)) : file.content;
   const url = URL.createObjectURL(new Blob([body], { type: file.mimeType }));
   const link = document.createElement('a');
   link.href = url;
-  link.download = filename;
+  link.download = file.filename;
   link.hidden = true;
   document.body.append(link);
   link.click();

@@ -121,17 +121,12 @@ export function PreferencesPanel() {
                 label="Web UI PIN or passphrase"
                 required={false}
                 badge={
-                  s.view?.ui.pinFromEnv ? (
-                    <span
-                      className="secret-state secret-set"
-                      data-testid="preferences-pin-state"
-                      data-field="pin"
-                    >
-                      set by VIGIL_PIN
-                    </span>
-                  ) : (
-                    <SecretStateBadge state={pinState} field="pin" testId="preferences-pin-state" />
-                  )
+                  <SecretStateBadge
+                    state={pinState}
+                    field="pin"
+                    testId="preferences-pin-state"
+                    {...(s.view?.ui.pinFromEnv ? { setBy: 'VIGIL_PIN' } : {})}
+                  />
                 }
                 help={
                   s.view?.ui.pinFromEnv

@@ -14,15 +14,21 @@ export function Required() {
 /** Whether a saved secret is stored; null for a new item, where "not set" would only be noise. */
 export type SecretState = 'set' | 'unset' | null;
 
-/** "set" / "not set" next to a secret's label; the value itself never reaches the renderer. */
+/**
+ * "set" / "not set" next to a secret's label; the value itself never reaches
+ * the renderer. `setBy` names where a value set outside the app comes from
+ * ("set by VIGIL_PIN").
+ */
 export function SecretStateBadge({
   state,
   field,
   testId,
+  setBy,
 }: {
   state: SecretState;
   field: string;
   testId: string;
+  setBy?: string;
 }) {
   if (!state) return null;
   return (
@@ -31,7 +37,7 @@ export function SecretStateBadge({
       data-testid={testId}
       data-field={field}
     >
-      {state === 'set' ? 'set' : 'not set'}
+      {state === 'set' ? (setBy ? `set by ${setBy}` : 'set') : 'not set'}
     </span>
   );
 }
